@@ -1,0 +1,73 @@
+/*
+ * internal.h: what the modules of core/ share and nobody else sees.
+ *
+ * struct depot is one SQLite connection plus its statement cache, the words
+ * of its last failure and its idea of "today".  Statements are prepared once
+ * per connection: depot_stmt() takes a static SQL string and returns the
+ * cached, reset statement, keyed by the string's address, so a hot path
+ * never parses SQL twice.  Every value reaches SQL through a bind.
+ */
+#ifndef DEPOT_INTERNAL_H
+#define DEPOT_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "depot.h"
+
+#define DEPOT_STMT_SLOTS 512
+
+struct depot {
+    sqlite3 *db;
+    int flags;                  /* DEPOT_OPEN_* */
+    char today[11];             /* fixed "today", or "" for the clock */
+    strbuf err;                 /* words of the last failure */
+    struct {
+        const char *sql;        /* key: address of a static string */
+        sqlite3_stmt *stmt;
+    } stmts[DEPOT_STMT_SLOTS];
+};
+
+/*
+ * Returns the prepared statement for sql (a string literal or other static
+ * text: it is cached by address), reset and with its bindings cleared.  NULL
+ * if SQLite refuses it, with depot_errmsg() saying why.  The statement stays
+ * owned by d; callers step it and need not reset it.
+ */
+sqlite3_stmt *depot_stmt(depot *d, const char *sql);
+
+/* Sets the failure words (printf style) and returns code. */
+int depot_fail(depot *d, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Turns the connection's last SQLite error into a depot code (BUSY/LOCKED ->
+ * DEPOT_EBUSY, NOMEM -> DEPOT_ENOMEM, else DEPOT_EIO) with words naming what. */
+int depot_sqlfail(depot *d, const char *what);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK.  begin returns DEPOT_EROFS on a
+ * read-only depot.  rollback is safe to call when no transaction is open. */
+int depot_begin(depot *d);
+int depot_commit(depot *d);
+void depot_rollback(depot *d);
+
+/* Appends one journal row (inside the caller's transaction). */
+int depot_journal(depot *d, const depot_actor *who, enum depot_kind k, int64_t id,
+                  const char *object, const char *attr, const char *old_value,
+                  const char *new_value, const char *reason);
+
+/* Now, in nanoseconds since the epoch (CLOCK_REALTIME). */
+int64_t depot_now_ns(void);
+
+/* Appends column col of the current row as text ("" for NULL). */
+void depot_col_text(sqlite3_stmt *st, int col, strbuf *out);
+
+/* The actor used for changes made by depotctl and seeding: this process. */
+const depot_actor *depot_self_actor(void);
+
+
+
+/* ---- shared between modules (implemented in report.c) ---- */
+
+/* stations/<site>/summary: vehicles by status, items by category and
+ * status, and the site's shortfalls.  Appends to out. */
+int depot_site_summary(depot *d, int64_t site, strbuf *out);
+/* reserves/<module>/summary: each line's count against minimum and target. */
+int depot_module_summary(depot *d, int64_t module, strbuf *out);
+#endif
