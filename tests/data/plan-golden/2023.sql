@@ -1,0 +1,2 @@
+-- the fixture alone: scba was delivered in 2023 without a plan line (planned 0);
+-- drone has a line of 0 and no delivery
