@@ -217,6 +217,14 @@ int depot_delivery_show(depot *d, int64_t id, strbuf *out);
 int depot_delivery_store(depot *d, const char *note, const char *doc, size_t len,
                          const depot_actor *who);
 
+/*
+ * Tells whether buf holds a whole JSON document yet (core/doc.c): 1 if it
+ * parses, 0 if it is a valid beginning that more bytes could complete, -1
+ * if no continuation can make it valid.  Lets a writer send a document in
+ * several write() calls while a bad one is still refused at the write.
+ */
+int depot_doc_complete(const char *buf, size_t len);
+
 /* ---- reports and logs (core/report.c) ---- */
 
 /* The report names, NULL-terminated: "low-stock", "low-stock.csv", ... */

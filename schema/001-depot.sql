@@ -17,7 +17,7 @@ CREATE TABLE site (
     kind        TEXT NOT NULL CHECK (kind IN ('station', 'small-station', 'command-centre',
                     'service-station', 'training-base', 'logistics-base')),
     state       TEXT NOT NULL CHECK (state IN ('operating', 'under-construction', 'planned')),
-    opened      TEXT CHECK (opened IS NULL OR date(opened) IS opened),
+    opened      TEXT CHECK (opened IS NULL OR date(opened, '+0 days') IS opened),
     created_ns  INTEGER NOT NULL
 );
 
@@ -45,7 +45,7 @@ CREATE TABLE vehicle (
     plate       TEXT NOT NULL,
     year        INTEGER NOT NULL CHECK (year BETWEEN 1900 AND 9999),  -- entered service
     mileage     INTEGER NOT NULL CHECK (mileage >= 0),
-    next_service TEXT CHECK (next_service IS NULL OR date(next_service) IS next_service),
+    next_service TEXT CHECK (next_service IS NULL OR date(next_service, '+0 days') IS next_service),
     notes       TEXT NOT NULL DEFAULT '',
     created_ns  INTEGER NOT NULL
 );
@@ -77,8 +77,8 @@ CREATE TABLE item (
     vehicle_id  INTEGER REFERENCES vehicle(id),
     status      TEXT NOT NULL CHECK (status IN ('in-service', 'reserve', 'maintenance',
                     'out-of-service', 'retired')),
-    acquired    TEXT NOT NULL CHECK (date(acquired) IS acquired),
-    last_inspection TEXT CHECK (last_inspection IS NULL OR date(last_inspection) IS last_inspection),
+    acquired    TEXT NOT NULL CHECK (date(acquired, '+0 days') IS acquired),
+    last_inspection TEXT CHECK (last_inspection IS NULL OR date(last_inspection, '+0 days') IS last_inspection),
     notes       TEXT NOT NULL DEFAULT '',
     delivery_id INTEGER REFERENCES delivery(id),
     created_ns  INTEGER NOT NULL
