@@ -1,0 +1,118 @@
+/*
+ * fs.h: what the parts of the FUSE front end share.
+ *
+ * fs/ turns paths into core calls and nothing more.  tree.c declares the
+ * tree as data (a table of path patterns) and resolves a path into a
+ * struct fs_path; ops.c implements the FUSE operations on top of that;
+ * main.c parses options, checks the depot and the mountpoint, and runs the
+ * loop; errno.c is the one place where depot errors become errno values.
+ */
+#ifndef DEPOT_FS_H
+#define DEPOT_FS_H
+
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "depot.h"
+
+/* What a node of the tree is. */
+enum fs_type {
+    FT_DIR,     /* a directory: fixed children and/or a view's members */
+    FT_OBJ,     /* an object's canonical directory: its attribute files (+ children) */
+    FT_ATTR,    /* an attribute file of the parent object (show/store) */
+    FT_LINK,    /* a symlink to an object's canonical directory or document */
+    FT_DOC,     /* a whole JSON document (plans/<year>.json, deliveries/<note>.json) */
+    FT_GEN,     /* a generated read-only file (README, reports, logs) */
+};
+
+/* How a node's name is matched within its parent. */
+enum fs_match {
+    FM_LITERAL, /* the name is fs_node.name */
+    FM_VIEW,    /* a member of fs_node.view (with fs_node.suffix after the slug) */
+    FM_ATTR,    /* an attribute of the parent object's kind */
+    FM_REPORT,  /* one of depot_report_names() */
+};
+
+struct fs_path;
+typedef int (*fs_gen_fn)(depot *d, const struct fs_path *p, strbuf *out);
+
+/* One row of the tree table (see tree.c). */
+struct fs_node {
+    const char *name;       /* FM_LITERAL: the name; otherwise a label for comments */
+    int parent;             /* index of the parent row (-1 for the root) */
+    enum fs_type type;
+    enum fs_match match;
+    enum depot_view view;   /* FM_VIEW: the view whose members match; FT_DIR: the view it lists */
+    signed char arg_a;      /* slot feeding the view's a (-1: none) */
+    signed char arg_b;      /* slot feeding the view's b (-1: none) */
+    signed char bind;       /* FM_VIEW: slot the member's id is bound to (-1: none) */
+    const char *suffix;     /* FM_VIEW: text after the slug in the name (".json") */
+    enum depot_kind kind;   /* FT_OBJ, FT_DOC: the object's kind */
+    unsigned mode;          /* permission bits (type bits added by getattr) */
+    fs_gen_fn gen;          /* FT_GEN: renders the file */
+};
+
+#define FS_SLOTS 2
+#define FS_NAME_MAX 255
+
+/* A resolved path. */
+struct fs_path {
+    int node;                       /* row of the tree table */
+    int64_t slot[FS_SLOTS];         /* bound ids: site, category, year, module, ... */
+    enum depot_kind kind;           /* the object named by the last view component */
+    int64_t id;                     /* its id (FT_OBJ, FT_ATTR, FT_LINK, FT_DOC) */
+    int obj_node;                   /* FT_ATTR: the row of the object's directory */
+    const depot_attr *attr;         /* FT_ATTR: the attribute */
+    int attr_index;                 /* FT_ATTR: its index in the kind's table */
+    char name[FS_NAME_MAX + 1];     /* the last component */
+    int depth;                      /* number of components */
+};
+
+extern const struct fs_node fs_nodes[];
+extern const int fs_node_count;
+
+/* Resolves an absolute path.  Returns 0 and fills *p, or -ENOENT / -ENOTDIR
+ * (a component under a file) / -ENAMETOOLONG / -errno of a depot failure. */
+int fs_resolve(depot *d, const char *path, struct fs_path *p);
+
+/* Fills st for p (mode, ino, nlink, size, times, owner).  Generated and
+ * attribute files are rendered to know their exact size.  Returns 0 or -errno. */
+int fs_stat(depot *d, const struct fs_path *p, struct stat *st);
+
+/* The inode number of p (computed from the path, see tree.c). */
+ino_t fs_ino(const struct fs_path *p);
+
+/* Renders the content of a file node (attribute, document, generated) into
+ * out; for a symlink, its target.  Returns 0 or -errno. */
+int fs_content(depot *d, const struct fs_path *p, strbuf *out);
+
+/* Called for each directory entry by fs_list: return non-zero to stop. */
+typedef int (*fs_entry_fn)(void *ctx, const char *name, const struct fs_path *child,
+                           off_t next_offset);
+/* Lists the entries of directory p after offset (0 to start), excluding "."
+ * and "..".  Each entry carries the offset to resume after it.  Returns 0 or -errno. */
+int fs_list(depot *d, const struct fs_path *p, off_t offset, fs_entry_fn fn, void *ctx);
+
+/* The errno for a depot error code (the one place they are mapped). */
+int fs_errno(int depot_err);
+
+/* Owner, fixed "today" and other mount-wide settings, set by main.c. */
+struct fs_config {
+    uid_t uid;
+    gid_t gid;
+    int group_write;        /* -o group=NAME: writable files are group-writable */
+    int readonly;           /* -o ro */
+    const char *today;      /* -o today=YYYY-MM-DD, or NULL */
+    const char *db_path;
+    int64_t mount_ns;       /* when the mount started (times of fixed directories) */
+};
+extern struct fs_config fs_config;
+
+/* The depot connection of the calling thread (opened on first use). */
+depot *fs_depot(void);
+
+/* README text of the tree (fs/readme.c). */
+int fs_readme(depot *d, const struct fs_path *p, strbuf *out);
+
+#endif

@@ -1,0 +1,250 @@
+/*
+ * main.c: depotfs [-f] [-o OPTS] DB MOUNTPOINT
+ *
+ * Parses depotfs's own options (-o today=, -o group=, -o ro) and the
+ * database argument, checks everything that can be checked before mounting
+ * (the database opens and is a depot, the mountpoint is a directory and not
+ * already mounted), so that a mistake gives one clear line and no half
+ * mounted directory; then mounts and runs libfuse's multi-threaded loop.
+ * The database is opened again by each worker thread after the daemon has
+ * forked (fs_depot() in ops.c): SQLite connections must not cross a fork.
+ */
+#include "ops.h"
+
+#include <fuse_lowlevel.h>
+#include <sqlite3.h>
+#include <time.h>
+
+#include <errno.h>
+#include <grp.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fs.h"
+
+#define DEPOTFS_VERSION "0.1.0"
+
+struct options {
+    char *db;
+    char *today;
+    char *group;
+    int ro;
+    int help;
+    int version;
+    int extra;      /* a third non-option argument */
+};
+
+enum { KEY_RO, KEY_HELP, KEY_VERSION };
+
+static const struct fuse_opt option_spec[] = {
+    { "today=%s", offsetof(struct options, today), 0 },
+    { "group=%s", offsetof(struct options, group), 0 },
+    FUSE_OPT_KEY("ro", KEY_RO),
+    FUSE_OPT_KEY("-h", KEY_HELP),
+    FUSE_OPT_KEY("--help", KEY_HELP),
+    FUSE_OPT_KEY("-V", KEY_VERSION),
+    FUSE_OPT_KEY("--version", KEY_VERSION),
+    FUSE_OPT_END
+};
+
+static int nonopts;
+
+static int option_proc(void *data, const char *arg, int key, struct fuse_args *outargs)
+{
+    (void)outargs;
+    struct options *o = data;
+    switch (key) {
+    case KEY_RO:
+        o->ro = 1;
+        return 1;           /* keep: libfuse mounts read-only too */
+    case KEY_HELP:
+        o->help = 1;
+        return 0;
+    case KEY_VERSION:
+        o->version = 1;
+        return 0;
+    case FUSE_OPT_KEY_NONOPT:
+        nonopts++;
+        if (!o->db) {
+            o->db = strdup(arg);
+            return 0;       /* ours: the database */
+        }
+        if (nonopts > 2)
+            o->extra = 1;
+        return 1;           /* the mountpoint, for libfuse */
+    }
+    return 1;
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+        "usage: depotfs [-f] [-o OPTS] DB MOUNTPOINT\n"
+        "Mounts the depot database DB at MOUNTPOINT (unmount: fusermount3 -u MOUNTPOINT).\n"
+        "\n"
+        "  -f                 stay in the foreground (log to stderr)\n"
+        "  -d, -o debug       trace every operation (implies -f)\n"
+        "  -s                 single-threaded\n"
+        "  -o ro              read-only: every write fails with EROFS\n"
+        "  -o today=DATE      fix \"today\" (YYYY-MM-DD) for reports and due dates\n"
+        "  -o group=NAME      writable files are also writable by group NAME\n"
+        "  -o allow_other     let other users in (the kernel checks permission bits)\n"
+        "  -h, --help         this help;  -V, --version  the version\n"
+        "\n"
+        "Other -o options are libfuse's (see mount.fuse3(8)).\n");
+}
+
+/* Is path (resolved) already a mount point?  Reads /proc/self/mountinfo. */
+static int is_mounted(const char *path)
+{
+    char real[PATH_MAX], line[8192];
+    if (!realpath(path, real))
+        return 0;
+    FILE *f = fopen("/proc/self/mountinfo", "r");
+    if (!f)
+        return 0;
+    int found = 0;
+    while (!found && fgets(line, sizeof line, f)) {
+        char mnt[PATH_MAX];
+        /* id parent major:minor root mountpoint ... */
+        if (sscanf(line, "%*s %*s %*s %*s %4095s", mnt) == 1 && !strcmp(mnt, real))
+            found = 1;
+    }
+    fclose(f);
+    return found;
+}
+
+static int check_today(const char *today)
+{
+    depot *d = NULL;
+    int ok;
+    if (depot_open(":memory:", 0, &d, NULL) != DEPOT_OK)
+        return 0;
+    ok = depot_set_today(d, today) == DEPOT_OK;
+    depot_close(d);
+    return ok;
+}
+
+int main(int argc, char *argv[])
+{
+    struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
+    struct options o = { 0 };
+    struct fuse_cmdline_opts cmd = { 0 };
+    struct fuse *fuse = NULL;
+    struct fuse_loop_config *loop = NULL;
+    int ret = 1;
+
+    if (fuse_opt_parse(&args, &o, option_spec, option_proc) != 0)
+        goto out_args;
+    if (o.help) {
+        usage(stdout);
+        ret = 0;
+        goto out_args;
+    }
+    if (o.version) {
+        printf("depotfs %s (libfuse %s, SQLite %s)\n", DEPOTFS_VERSION, fuse_pkgversion(),
+               sqlite3_libversion());
+        ret = 0;
+        goto out_args;
+    }
+    if (o.extra) {
+        fprintf(stderr, "depotfs: too many arguments (try 'depotfs --help')\n");
+        goto out_args;
+    }
+    if (fuse_parse_cmdline(&args, &cmd) != 0)
+        goto out_cmd;
+    if (!o.db || !cmd.mountpoint) {
+        fprintf(stderr, "depotfs: expected DB and MOUNTPOINT (try 'depotfs --help')\n");
+        goto out_cmd;
+    }
+    if (o.today && !check_today(o.today)) {
+        fprintf(stderr, "depotfs: option today: '%s' is not a date (YYYY-MM-DD)\n", o.today);
+        goto out_cmd;
+    }
+    fs_config.uid = getuid();
+    fs_config.gid = getgid();
+    if (o.group) {
+        struct group *g = getgrnam(o.group);
+        if (!g) {
+            fprintf(stderr, "depotfs: option group: no such group '%s'\n", o.group);
+            goto out_cmd;
+        }
+        fs_config.gid = g->gr_gid;
+        fs_config.group_write = 1;
+    }
+    /* The database: open it once here to refuse a bad one early. */
+    {
+        depot *d = NULL;
+        strbuf err = STRBUF_INIT;
+        if (depot_open(o.db, o.ro ? DEPOT_OPEN_READONLY : 0, &d, &err) != DEPOT_OK) {
+            fprintf(stderr, "depotfs: %s\n", strbuf_str(&err));
+            strbuf_release(&err);
+            goto out_cmd;
+        }
+        depot_close(d);
+        strbuf_release(&err);
+    }
+    struct stat st;
+    if (stat(cmd.mountpoint, &st) != 0) {
+        fprintf(stderr, "depotfs: cannot mount on '%s': %s\n", cmd.mountpoint, strerror(errno));
+        goto out_cmd;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "depotfs: cannot mount on '%s': not a directory\n", cmd.mountpoint);
+        goto out_cmd;
+    }
+    if (is_mounted(cmd.mountpoint)) {
+        fprintf(stderr, "depotfs: cannot mount on '%s': mountpoint is busy (already mounted)\n",
+                cmd.mountpoint);
+        goto out_cmd;
+    }
+    fs_config.db_path = realpath(o.db, NULL);   /* the daemon chdirs to / */
+    fs_config.readonly = o.ro;
+    fs_config.today = o.today;
+    fs_config.mount_ns = (int64_t)time(NULL) * 1000000000;
+    if (!fs_config.db_path)
+        goto out_cmd;
+
+    fuse = fuse_new(&args, &fs_ops, sizeof fs_ops, NULL);
+    if (!fuse)
+        goto out_cmd;
+    if (fuse_mount(fuse, cmd.mountpoint) != 0)
+        goto out_fuse;
+    if (fuse_daemonize(cmd.foreground) != 0)
+        goto out_unmount;
+    if (fuse_set_signal_handlers(fuse_get_session(fuse)) != 0)
+        goto out_unmount;
+    if (cmd.singlethread) {
+        ret = fuse_loop(fuse) ? 1 : 0;
+    } else {
+        loop = fuse_loop_cfg_create();
+        if (!loop)
+            goto out_signals;
+        fuse_loop_cfg_set_clone_fd(loop, (unsigned)cmd.clone_fd);
+        if (cmd.max_threads && cmd.max_threads <= 1000)
+            fuse_loop_cfg_set_max_threads(loop, cmd.max_threads);
+        fuse_loop_cfg_set_idle_threads(loop, cmd.max_idle_threads ? cmd.max_idle_threads : 8);
+        ret = fuse_loop_mt(fuse, loop) ? 1 : 0;
+        fuse_loop_cfg_destroy(loop);
+    }
+out_signals:
+    fuse_remove_signal_handlers(fuse_get_session(fuse));
+out_unmount:
+    fuse_unmount(fuse);
+out_fuse:
+    fuse_destroy(fuse);
+out_cmd:
+    free(cmd.mountpoint);
+out_args:
+    fuse_opt_free_args(&args);
+    free(o.db);
+    free(o.today);
+    free(o.group);
+    free((char *)fs_config.db_path);
+    return ret;
+}
