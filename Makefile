@@ -97,3 +97,6 @@ run: all
 
 clean:
 	rm -rf build
+
+# Further targets (bench, fuzz, stress, install) live in their own fragments.
+include $(sort $(wildcard scripts/make/*.mk))
