@@ -71,6 +71,10 @@ int depot_plan_delivered(depot *d, int64_t category, int vehicle, int year, int6
     if (sqlite3_step(st) != SQLITE_ROW)
         return depot_sqlfail(d, "cannot count deliveries");
     *n = sqlite3_column_int64(st, 0);
+    /* A statement left on its row holds the connection's read snapshot:
+     * later reads would not see later commits, and BEGIN IMMEDIATE would
+     * fail with SQLITE_BUSY_SNAPSHOT. */
+    sqlite3_reset(st);
     return DEPOT_OK;
 }
 
@@ -212,6 +216,7 @@ static int category_find(depot *d, const char *slug, int64_t *id, int *vehicle, 
         *id = sqlite3_column_int64(st, 0);
         *vehicle = sqlite3_column_int(st, 1);
         *found = 1;
+        sqlite3_reset(st);
     } else if (rc != SQLITE_DONE) {
         return depot_sqlfail(d, "cannot look up a category");
     }
@@ -282,6 +287,7 @@ static int figs_load(depot *d, int year, struct plan_figs *f)
     if (rc == SQLITE_ROW) {
         f->exists = 1;
         f->recruits = sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
     } else if (rc != SQLITE_DONE) {
         return depot_sqlfail(d, "cannot read the plan");
     }
@@ -609,6 +615,7 @@ static int tag_used(depot *d, const char *tag, int *used)
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return depot_sqlfail(d, "cannot look up a tag");
     *used = rc == SQLITE_ROW;
+    sqlite3_reset(st);
     return DEPOT_OK;
 }
 

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <sqlite3.h>
@@ -469,6 +470,42 @@ static void test_delivery_invalid(void)
     depot_close(d);
 }
 
+/* A note may name many categories, each more than once: every untagged
+ * item still gets its own next number (no tag generated twice). */
+static void test_delivery_many_categories(void)
+{
+    depot *d = fixture();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    enum { NCAT = 80 };
+    strbuf doc = STRBUF_INIT;
+    for (int i = 0; i < NCAT; i++) {
+        char sql[256];
+        snprintf(sql, sizeof sql, "INSERT INTO category (slug, name, kind, class, service_life,"
+                 " inspection_interval, created_ns) VALUES ('kit-%d', 'kit', 'equipment',"
+                 " 'other', 5, 365, 1)", i);
+        exec_sql_ok(d, sql);
+    }
+    strbuf_addch(&doc, '[');
+    for (int round = 0; round < 2; round++)
+        for (int i = 0; i < NCAT; i++)
+            strbuf_addf(&doc, "%s{\"category\": \"kit-%d\", \"model\": \"m\", \"serial\": \"s%d\","
+                        " \"station\": \"laifushi\"}", round || i ? ", " : "", i, round);
+    strbuf_addch(&doc, ']');
+    long long items0 = test_sql_int(d, "SELECT count(*) FROM item");
+    int rc = depot_delivery_store(d, "many", doc.buf, doc.len, &test_actor);
+    if (rc != DEPOT_OK)
+        fprintf(stderr, "\nmany categories: %s\n", depot_errmsg(d));
+    CU_ASSERT_EQUAL(rc, DEPOT_OK);
+    CU_ASSERT_EQUAL(test_sql_int(d, "SELECT count(*) FROM item"), items0 + 2 * NCAT);
+    /* kit-N-000001 for the first round, kit-N-000002 for the second. */
+    CU_ASSERT_EQUAL(test_sql_int(d, "SELECT count(*) FROM item i JOIN category c"
+                                    " ON c.id = i.category_id WHERE c.slug LIKE 'kit-%'"
+                                    " AND i.tag = c.slug || '-00000' || (substr(i.serial, 2) + 1)"),
+                    2 * NCAT);
+    strbuf_release(&doc);
+    depot_close(d);
+}
+
 /* The seeded district: every plan round-trips, and the export's figures
  * are those of direct SQL. */
 static void test_seeded_plans(void)
@@ -505,6 +542,87 @@ static void test_seeded_plans(void)
     depot_close(d);
 }
 
+/* Statements of d still on a row (they hold the connection's read snapshot). */
+static int busy_statements(depot *d)
+{
+    int n = 0;
+    for (sqlite3_stmt *st = sqlite3_next_stmt(depot_db(d), NULL); st;
+         st = sqlite3_next_stmt(depot_db(d), st))
+        if (sqlite3_stmt_busy(st)) {
+            fprintf(stderr, "\nstatement left on a row: %s\n", sqlite3_sql(st));
+            n++;
+        }
+    return n;
+}
+
+/* The daemon keeps one connection per thread on one file: a connection that
+ * has read a plan (or stored one) must see what another commits next, and
+ * must be able to write after it.  A statement left on its row would pin
+ * the old snapshot (stale reads, then SQLITE_BUSY_SNAPSHOT on BEGIN). */
+static void test_no_snapshot_held(void)
+{
+    char path[] = "/tmp/depot-test-plan-XXXXXX";
+    int fd = mkstemp(path);
+    CU_ASSERT_FATAL(fd >= 0);
+    close(fd);
+    depot *a = NULL, *b = NULL;
+    CU_ASSERT_EQUAL_FATAL(depot_open(path, DEPOT_OPEN_CREATE, &a, NULL), DEPOT_OK);
+    CU_ASSERT_EQUAL(exec_file(a, DATA "/fixture.sql"), 0);
+    CU_ASSERT_EQUAL_FATAL(depot_open(path, 0, &b, NULL), DEPOT_OK);
+    depot_set_today(a, "2026-01-01");
+    depot_set_today(b, "2026-01-01");
+    static const struct { const char *doc; long long scba; } steps[] = {
+        { "{\"year\": 2021, \"equipment\": [{\"category\": \"scba\", \"planned\": 401}]}", 401 },
+        { "{\"year\": 2021, \"equipment\": [{\"category\": \"scba\", \"planned\": 402}]}", 402 },
+        { "{\"year\": 2021, \"equipment\": [{\"category\": \"scba\", \"planned\": 402}]}", 402 },
+        { "{\"year\": 2021, \"equipment\": [{\"category\": \"scba\", \"planned\": -1}]}", 402 },
+        { "{\"year\": 2021, \"vehicles\": [{\"type\": \"scba\", \"planned\": 1}]}", 402 },
+    };
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        /* Each step writes through one connection, then reads through both. */
+        depot *w = i % 2 ? b : a;
+        depot_plan_store(w, 2021, steps[i].doc, strlen(steps[i].doc), &test_actor);
+        CU_ASSERT_EQUAL(busy_statements(w), 0);
+        for (int k = 0; k < 2; k++) {
+            depot *r = k ? b : a;
+            strbuf out = STRBUF_INIT;
+            CU_ASSERT_EQUAL(depot_plan_show(r, 2021, &out), DEPOT_OK);
+            CU_ASSERT_EQUAL(busy_statements(r), 0);
+            json_t *got = json_loads(strbuf_str(&out), 0, NULL);
+            json_t *e0 = json_array_get(json_object_get(got, "equipment"), 0);
+            CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(e0, "category")), "scba");
+            CU_ASSERT_EQUAL(json_integer_value(json_object_get(e0, "planned")), steps[i].scba);
+            json_decref(got);
+            strbuf_release(&out);
+        }
+    }
+    /* Deliveries: a valid note and one refused, each through one side. */
+    const char *ok = "[{\"category\": \"scba\", \"model\": \"m\", \"serial\": \"s\","
+                     " \"station\": \"laifushi\"}]";
+    const char *bad = "[{\"category\": \"scba\", \"model\": \"m\", \"serial\": \"s\","
+                      " \"station\": \"laifushi\", \"tag\": \"scba-000001\"}]";
+    CU_ASSERT_EQUAL(depot_delivery_store(a, "n1", ok, strlen(ok), &test_actor), DEPOT_OK);
+    CU_ASSERT_EQUAL(busy_statements(a), 0);
+    CU_ASSERT_EQUAL(depot_delivery_store(b, "n2", bad, strlen(bad), &test_actor), DEPOT_EINVAL);
+    CU_ASSERT_EQUAL(busy_statements(b), 0);
+    CU_ASSERT_EQUAL(depot_delivery_store(b, "n3", ok, strlen(ok), &test_actor), DEPOT_OK);
+    CU_ASSERT_EQUAL(busy_statements(b), 0);
+    strbuf out = STRBUF_INIT;
+    CU_ASSERT_EQUAL(depot_delivery_show(a, test_sql_int(b, "SELECT id FROM delivery WHERE note = 'n3'"),
+                                        &out), DEPOT_OK);
+    CU_ASSERT_PTR_NOT_NULL(strstr(strbuf_str(&out), "scba-000007"));
+    CU_ASSERT_EQUAL(busy_statements(a), 0);
+    strbuf_release(&out);
+    depot_close(a);
+    depot_close(b);
+    char side[64];
+    unlink(path);
+    snprintf(side, sizeof side, "%s-wal", path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", path);
+    unlink(side);
+}
+
 static CU_TestInfo tests[] = {
     { "plan export matches the golden documents", test_show_golden },
     { "plan export: key order, indent, ENOENT", test_show_format },
@@ -514,7 +632,9 @@ static CU_TestInfo tests[] = {
     { "plan store refuses a year out of range", test_store_bad_year },
     { "delivery creates its items with tags", test_delivery_store },
     { "delivery refuses every invalid note whole", test_delivery_invalid },
+    { "delivery numbers many categories", test_delivery_many_categories },
     { "seeded plans: figures and round trips", test_seeded_plans },
+    { "a connection never keeps an old snapshot", test_no_snapshot_held },
     CU_TEST_INFO_NULL,
 };
 
