@@ -1061,7 +1061,7 @@ static const depot_attr site_attrs[] = {
     RO("kind", show_site_kind, 0),
     RO("state", show_site_state, 0),
     RO("opened", show_site_opened, ATTR_NULLABLE),
-    RO("summary", show_site_summary, DEPOT_ATTR_OBJECT),
+    RO("summary", show_site_summary, DEPOT_ATTR_OBJECT | DEPOT_ATTR_VOLATILE),
 };
 
 static const depot_attr category_attrs[] = {
@@ -1105,7 +1105,7 @@ static const depot_attr item_attrs[] = {
 static const depot_attr module_attrs[] = {
     RO("name", show_module_name, 0),
     RO("location", show_module_location, 0),
-    RO("summary", show_module_summary, DEPOT_ATTR_OBJECT),
+    RO("summary", show_module_summary, DEPOT_ATTR_OBJECT | DEPOT_ATTR_VOLATILE),
 };
 
 static const depot_attr line_attrs[] = {

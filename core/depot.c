@@ -138,6 +138,10 @@ int depot_begin(depot *d)
 
 int depot_commit(depot *d)
 {
+    if (d->dry_run) {
+        depot_rollback(d);
+        return DEPOT_OK;
+    }
     sqlite3_stmt *st = depot_stmt(d, "COMMIT");
     if (!st) {
         depot_rollback(d);
@@ -155,6 +159,47 @@ void depot_rollback(depot *d)
 {
     if (!sqlite3_get_autocommit(d->db))
         sqlite3_exec(d->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int depot_plan_check(depot *d, int year, const char *doc, size_t len, const depot_actor *who)
+{
+    d->dry_run = 1;
+    int rc = depot_plan_store(d, year, doc, len, who);
+    d->dry_run = 0;
+    return rc;
+}
+
+int depot_delivery_check(depot *d, const char *note, const char *doc, size_t len,
+                         const depot_actor *who)
+{
+    d->dry_run = 1;
+    int rc = depot_delivery_store(d, note, doc, len, who);
+    d->dry_run = 0;
+    return rc;
+}
+
+void depot_read_begin(depot *d)
+{
+    if (sqlite3_get_autocommit(d->db)) {
+        sqlite3_stmt *st = depot_stmt(d, "BEGIN");
+        if (st && sqlite3_step(st) == SQLITE_DONE)
+            d->reading = 1;
+    }
+}
+
+void depot_read_end(depot *d)
+{
+    for (sqlite3_stmt *st = sqlite3_next_stmt(d->db, NULL); st; st = sqlite3_next_stmt(d->db, st))
+        if (sqlite3_stmt_busy(st))
+            sqlite3_reset(st);
+    if (d->reading) {
+        d->reading = 0;
+        if (!sqlite3_get_autocommit(d->db)) {
+            sqlite3_stmt *st = depot_stmt(d, "COMMIT");
+            if (!st || sqlite3_step(st) != SQLITE_DONE)
+                depot_rollback(d);
+        }
+    }
 }
 
 int64_t depot_now_ns(void)
@@ -346,11 +391,6 @@ int depot_open(const char *path, int flags, depot **out, strbuf *err)
         rc = depot_fail(d, DEPOT_ENOTDEPOT, "cannot open '%s': %s", path, sqlite3_errmsg(d->db));
         goto fail;
     }
-    if (!memory && !(flags & DEPOT_OPEN_READONLY)
-        && sqlite3_exec(d->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) != SQLITE_OK) {
-        rc = depot_fail(d, DEPOT_ENOTDEPOT, "cannot open '%s': %s", path, sqlite3_errmsg(d->db));
-        goto fail;
-    }
     if (sqlite3_exec(d->db, "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;",
                      NULL, NULL, NULL) != SQLITE_OK) {
         rc = depot_sqlfail(d, "cannot configure the connection");
@@ -359,6 +399,13 @@ int depot_open(const char *path, int flags, depot **out, strbuf *err)
     rc = depot_migrate(d, path, (flags & DEPOT_OPEN_CREATE) || memory);
     if (rc)
         goto fail;
+    /* WAL only once the file is known to be a depot: switching writes the
+     * file's header, and a refused file must be left as it was. */
+    if (!memory && !(flags & DEPOT_OPEN_READONLY)
+        && sqlite3_exec(d->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) != SQLITE_OK) {
+        rc = depot_fail(d, DEPOT_ENOTDEPOT, "cannot open '%s': %s", path, sqlite3_errmsg(d->db));
+        goto fail;
+    }
     *out = d;
     return DEPOT_OK;
 fail:

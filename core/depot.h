@@ -72,6 +72,17 @@ const char *depot_errmsg(const depot *d);
 int depot_set_today(depot *d, const char *date);
 /* Writes today's date ("YYYY-MM-DD") into buf. */
 void depot_today(const depot *d, char buf[11]);
+/*
+ * Groups the reads of one request into one read transaction: a single
+ * consistent snapshot, and one lock round instead of one per statement.
+ * depot_read_begin() opens it (a no-op if a transaction is already open);
+ * depot_read_end() resets every statement still stepping and ends it, so no
+ * old snapshot outlives the request.  Stores must not be called between
+ * the two (they open their own write transaction).
+ */
+void depot_read_begin(depot *d);
+void depot_read_end(depot *d);
+
 /* The underlying connection, for depotctl check/backup and tests. */
 struct sqlite3 *depot_db(depot *d);
 
@@ -121,6 +132,8 @@ typedef struct depot_value {
 #define DEPOT_ATTR_FREETEXT 0x1   /* the whole line is the value (notes): no reason split, may be empty */
 #define DEPOT_ATTR_OBJECT   0x2   /* generated from the whole object (history, *.json, summary):
                                      its mtime is the object's last change */
+#define DEPOT_ATTR_VOLATILE 0x4   /* depends on other objects too (a summary): may change
+                                     without any change to this object */
 
 typedef struct depot_attr {
     const char *name;       /* the file name */
@@ -211,6 +224,12 @@ int depot_plan_show(depot *d, int year, strbuf *out);
  * transaction, journalled.  DEPOT_EINVAL with the line and column or the
  * offending field in depot_errmsg() for a malformed or inconsistent one. */
 int depot_plan_store(depot *d, int year, const char *doc, size_t len, const depot_actor *who);
+/* Validate a plan or delivery note exactly as storing it would, without
+ * changing anything (the store runs and is rolled back).  DEPOT_OK if a
+ * store would succeed now. */
+int depot_plan_check(depot *d, int year, const char *doc, size_t len, const depot_actor *who);
+int depot_delivery_check(depot *d, const char *note, const char *doc, size_t len,
+                         const depot_actor *who);
 /* Appends deliveries/<note>.json: the note's items with their tags. */
 int depot_delivery_show(depot *d, int64_t id, strbuf *out);
 /* Receives a delivery note: creates all its items in one transaction, or none. */

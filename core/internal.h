@@ -20,6 +20,8 @@ struct depot {
     sqlite3 *db;
     int flags;                  /* DEPOT_OPEN_* */
     char today[11];             /* fixed "today", or "" for the clock */
+    int reading;                /* inside depot_read_begin() */
+    int dry_run;                /* depot_commit() rolls back (the *_check calls) */
     strbuf err;                 /* words of the last failure */
     struct {
         const char *sql;        /* key: address of a static string */

@@ -10,6 +10,7 @@
 #ifndef DEPOT_FS_H
 #define DEPOT_FS_H
 
+#include <stdarg.h>
 #include <stdint.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -76,6 +77,23 @@ extern const int fs_node_count;
  * (a component under a file) / -ENAMETOOLONG / -errno of a depot failure. */
 int fs_resolve(depot *d, const char *path, struct fs_path *p);
 
+/* Resolves name within directory p; on success p becomes the child.
+ * -ENOENT, -ENOTDIR, -ENAMETOOLONG or -errno of a depot failure. */
+int fs_lookup_child(depot *d, struct fs_path *p, const char *name);
+
+/* Rebuilds the path named by inode number ino (the inverse of fs_ino(),
+ * see tree.c).  Returns 0, or -ENOENT if it names nothing (any more). */
+int fs_from_ino(depot *d, ino_t ino, struct fs_path *p);
+
+/* Appends the canonical absolute path of p ("/equipment/scba-000001/status"). */
+int fs_path_string(depot *d, const struct fs_path *p, strbuf *out);
+
+/* How long the kernel may cache p's name (entry) and attributes (attr). */
+void fs_timeouts(const struct fs_path *p, double *entry, double *attr);
+
+/* The tree row of the attribute files of objects of kind k (-1: none). */
+int fs_attr_row(enum depot_kind k);
+
 /* Fills st for p (mode, ino, nlink, size, times, owner).  Generated and
  * attribute files are rendered to know their exact size.  Returns 0 or -errno. */
 int fs_stat(depot *d, const struct fs_path *p, struct stat *st);
@@ -106,11 +124,16 @@ struct fs_config {
     const char *today;      /* -o today=YYYY-MM-DD, or NULL */
     const char *db_path;
     int64_t mount_ns;       /* when the mount started (times of fixed directories) */
+    int foreground;         /* log to stderr (else syslog) */
 };
 extern struct fs_config fs_config;
 
 /* The depot connection of the calling thread (opened on first use). */
 depot *fs_depot(void);
+
+/* Logs one line (printf style, no newline) to stderr in the foreground,
+ * to syslog when daemonized.  priority is a syslog LOG_* level. */
+void fs_log(int priority, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* README text of the tree (fs/readme.c). */
 int fs_readme(depot *d, const struct fs_path *p, strbuf *out);

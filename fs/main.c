@@ -9,9 +9,8 @@
  * The database is opened again by each worker thread after the daemon has
  * forked (fs_depot() in ops.c): SQLite connections must not cross a fork.
  */
-#include "ops.h"
+#include "ll.h"
 
-#include <fuse_lowlevel.h>
 #include <sqlite3.h>
 #include <time.h>
 
@@ -23,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "fs.h"
@@ -135,7 +135,7 @@ int main(int argc, char *argv[])
     struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
     struct options o = { 0 };
     struct fuse_cmdline_opts cmd = { 0 };
-    struct fuse *fuse = NULL;
+    struct fuse_session *se = NULL;
     struct fuse_loop_config *loop = NULL;
     int ret = 1;
 
@@ -210,34 +210,40 @@ int main(int argc, char *argv[])
     if (!fs_config.db_path)
         goto out_cmd;
 
-    fuse = fuse_new(&args, &fs_ops, sizeof fs_ops, NULL);
-    if (!fuse)
+    fs_config.foreground = cmd.foreground;
+    if (!cmd.foreground)
+        openlog("depotfs", LOG_PID, LOG_DAEMON);
+
+    se = fuse_session_new(&args, &fs_ll_ops, sizeof fs_ll_ops, NULL);
+    if (!se)
         goto out_cmd;
-    if (fuse_mount(fuse, cmd.mountpoint) != 0)
-        goto out_fuse;
+    fs_ll_set_session(se);
+    if (fuse_set_signal_handlers(se) != 0)
+        goto out_session;
+    if (fuse_session_mount(se, cmd.mountpoint) != 0)
+        goto out_signals;
     if (fuse_daemonize(cmd.foreground) != 0)
         goto out_unmount;
-    if (fuse_set_signal_handlers(fuse_get_session(fuse)) != 0)
-        goto out_unmount;
     if (cmd.singlethread) {
-        ret = fuse_loop(fuse) ? 1 : 0;
+        ret = fuse_session_loop(se) ? 1 : 0;
     } else {
         loop = fuse_loop_cfg_create();
         if (!loop)
-            goto out_signals;
+            goto out_unmount;
         fuse_loop_cfg_set_clone_fd(loop, (unsigned)cmd.clone_fd);
         if (cmd.max_threads && cmd.max_threads <= 1000)
             fuse_loop_cfg_set_max_threads(loop, cmd.max_threads);
         fuse_loop_cfg_set_idle_threads(loop, cmd.max_idle_threads ? cmd.max_idle_threads : 8);
-        ret = fuse_loop_mt(fuse, loop) ? 1 : 0;
+        ret = fuse_session_loop_mt(se, loop) ? 1 : 0;
         fuse_loop_cfg_destroy(loop);
     }
-out_signals:
-    fuse_remove_signal_handlers(fuse_get_session(fuse));
 out_unmount:
-    fuse_unmount(fuse);
-out_fuse:
-    fuse_destroy(fuse);
+    fuse_session_unmount(se);
+out_signals:
+    fuse_remove_signal_handlers(se);
+out_session:
+    fs_ll_set_session(NULL);
+    fuse_session_destroy(se);
 out_cmd:
     free(cmd.mountpoint);
 out_args:

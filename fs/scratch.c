@@ -6,6 +6,7 @@
 #include "scratch.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +94,27 @@ static void fill_stat(const struct scratch *s, struct stat *st)
     st->st_mtim = s->mtime;
     st->st_ctim = s->mtime;
     st->st_atim = s->mtime;
+}
+
+int scratch_path_of(ino_t ino, char *path, size_t size)
+{
+    int rc = -ENOENT;
+    pthread_mutex_lock(&lock);
+    for (size_t i = 0; i < SCRATCH_MAX_FILES; i++) {
+        if (files[i].path && files[i].ino == ino) {
+            rc = strlen(files[i].path) < size ? 0 : -ENAMETOOLONG;
+            if (rc == 0)
+                strcpy(path, files[i].path);
+            break;
+        }
+    }
+    pthread_mutex_unlock(&lock);
+    return rc;
+}
+
+int scratch_is_ino(ino_t ino)
+{
+    return ((uint64_t)ino >> 56) == 0xff;
 }
 
 int scratch_stat(const char *path, struct stat *st)

@@ -9,6 +9,8 @@
  * stat'ed, written, read, listed, renamed and removed like files.  Nothing
  * here is ever stored in the database; everything is gone at unmount.
  * All functions are thread-safe (one mutex) and return 0 or -errno.
+ * A path is any string whose last '/' separates a directory key from the
+ * file's name (fs/ll.c uses "<directory inode in hex>/<name>").
  */
 #ifndef DEPOT_SCRATCH_H
 #define DEPOT_SCRATCH_H
@@ -23,6 +25,10 @@
 
 /* Creates path (-EEXIST if it exists, -ENOSPC past SCRATCH_MAX_FILES). */
 int scratch_create(const char *path, mode_t mode, uid_t uid, gid_t gid);
+/* The path of the scratch file with inode number ino, into path[size]. */
+int scratch_path_of(ino_t ino, char *path, size_t size);
+/* Is ino in the range of scratch inode numbers? */
+int scratch_is_ino(ino_t ino);
 /* Fills st for path; -ENOENT if there is no such scratch file. */
 int scratch_stat(const char *path, struct stat *st);
 int scratch_read(const char *path, char *buf, size_t size, off_t off);

@@ -20,7 +20,8 @@
  *
  *     ino = (row + 1) << 56 | key
  *
- * where key is, for an attribute file, attr_index << 48 | object id; for a
+ * where key is, for an attribute file, attr_index << 48 | object id (for a
+ * reserve line's files, attr_index << 48 | module << 28 | line); for a
  * directory bound to two slots (stations/<site>/equipment/<category>,
  * years/<year>/due/<category>, reserves/<module>/<line>), slot0 << 28 |
  * slot1; otherwise the one bound id (or 0 for a fixed directory).  Row
@@ -28,7 +29,9 @@
  * reused (nothing is ever deleted), so the same path has the same inode for
  * as long as its object exists, across remounts.  Symlinks use row and
  * target id; two symlinks may share a number, which is allowed.  Limits:
- * object ids below 2^48, site, module and year ids below 2^28.
+ * object ids below 2^48, site, module and year ids below 2^28 (modules
+ * below 2^20), categories and lines below 2^28.  The mapping is inverted by
+ * fs_from_ino(), so the low-level front end (ll.c) needs no inode table.
  */
 #include "fs.h"
 
@@ -79,7 +82,7 @@ static int gen_errors(depot *d, const struct fs_path *p, strbuf *out)
 /* A member of view v shown as a symlink to its canonical place. */
 #define LINK_(lbl, par, v, a, b)  { lbl, par, FT_LINK, FM_VIEW, v, a, b, -1, NULL, 0, 0777, NULL }
 /* A member of view v shown as a plain directory (a year, a category under a year). */
-#define VDIR_(lbl, par, v, bnd)   { lbl, par, FT_DIR, FM_VIEW, v, -1, -1, bnd, NULL, 0, 0555, NULL }
+#define VDIR_(lbl, par, v, bnd, k) { lbl, par, FT_DIR, FM_VIEW, v, -1, -1, bnd, NULL, k, 0555, NULL }
 
 const struct fs_node fs_nodes[] = {
     [N_ROOT]            = DIR_("", -1, 0555),
@@ -92,7 +95,7 @@ const struct fs_node fs_nodes[] = {
     [N_SITE_VEHICLE]    = LINK_("<callsign>", N_SITE_VEHICLES, DV_SITE_VEHICLES, 0, -1),
     [N_SITE_EQUIPMENT]  = DIR_("equipment", N_SITE, 0555),
     [N_SITE_CAT]        = { "<category>", N_SITE_EQUIPMENT, FT_DIR, FM_VIEW, DV_EQUIPMENT_CATEGORIES,
-                            -1, -1, 1, NULL, 0, 0755, NULL },
+                            -1, -1, 1, NULL, DK_CATEGORY, 0755, NULL },
     [N_SITE_ITEM]       = LINK_("<tag>", N_SITE_CAT, DV_SITE_ITEMS, 0, 1),
 
     [N_FLEET]           = DIR_("fleet", N_ROOT, 0555),
@@ -112,13 +115,13 @@ const struct fs_node fs_nodes[] = {
     [N_CATEGORY_MEMBER] = LINK_("<tag-or-callsign>", N_CATEGORY_ITEMS, DV_CATEGORY_MEMBERS, 0, -1),
 
     [N_YEARS]           = DIR_("years", N_ROOT, 0555),
-    [N_YEAR]            = VDIR_("<year>", N_YEARS, DV_YEARS, 0),
+    [N_YEAR]            = VDIR_("<year>", N_YEARS, DV_YEARS, 0, DK_PLAN),
     [N_YEAR_PLAN]       = { "plan.json", N_YEAR, FT_LINK, FM_LITERAL, 0, -1, -1, -1, NULL, DK_PLAN, 0777, NULL },
     [N_YEAR_ACQUIRED]   = DIR_("acquired", N_YEAR, 0555),
-    [N_YEAR_ACQ_CAT]    = VDIR_("<category>", N_YEAR_ACQUIRED, DV_CATEGORIES, 1),
+    [N_YEAR_ACQ_CAT]    = VDIR_("<category>", N_YEAR_ACQUIRED, DV_CATEGORIES, 1, DK_CATEGORY),
     [N_YEAR_ACQ_MEMBER] = LINK_("<tag-or-callsign>", N_YEAR_ACQ_CAT, DV_YEAR_ACQUIRED, 0, 1),
     [N_YEAR_DUE]        = DIR_("due", N_YEAR, 0555),
-    [N_YEAR_DUE_CAT]    = VDIR_("<category>", N_YEAR_DUE, DV_CATEGORIES, 1),
+    [N_YEAR_DUE_CAT]    = VDIR_("<category>", N_YEAR_DUE, DV_CATEGORIES, 1, DK_CATEGORY),
     [N_YEAR_DUE_MEMBER] = LINK_("<tag-or-callsign>", N_YEAR_DUE_CAT, DV_YEAR_DUE, 0, 1),
 
     [N_RESERVES]        = DIR_("reserves", N_ROOT, 0555),
@@ -242,6 +245,26 @@ static int resolve_child(depot *d, struct fs_path *p, const char *name)
     return -ENOENT;
 }
 
+int fs_lookup_child(depot *d, struct fs_path *p, const char *name)
+{
+    size_t len = strlen(name);
+    enum fs_type t = fs_nodes[p->node].type;
+    if (len > FS_NAME_MAX)
+        return -ENAMETOOLONG;
+    if (t != FT_DIR && t != FT_OBJ)
+        return -ENOTDIR;
+    if (!strcmp(name, ".") || !strcmp(name, "..") || len == 0)
+        return -ENOENT;
+    struct fs_path c = *p;
+    int rc = resolve_child(d, &c, name);
+    if (rc)
+        return rc;
+    memcpy(c.name, name, len + 1);
+    c.depth = p->depth + 1;
+    *p = c;
+    return 0;
+}
+
 int fs_resolve(depot *d, const char *path, struct fs_path *p)
 {
     memset(p, 0, sizeof *p);
@@ -309,19 +332,226 @@ int fs_content(depot *d, const struct fs_path *p, strbuf *out)
     return rc ? -fs_errno(rc) : 0;
 }
 
+/* The highest slot bound by row or its ancestors (-1: none). */
+static int row_slots(int row)
+{
+    int top = -1;
+    for (; row >= 0; row = fs_nodes[row].parent)
+        if (fs_nodes[row].match == FM_VIEW && fs_nodes[row].bind > top)
+            top = fs_nodes[row].bind;
+    return top;
+}
+
+/* The number of components of a path of this row. */
+static int row_depth(int row)
+{
+    int depth = 0;
+    for (; fs_nodes[row].parent >= 0; row = fs_nodes[row].parent)
+        depth++;
+    return depth;
+}
+
+#define KEY_MASK        ((UINT64_C(1) << 56) - 1)
+#define ID_MASK         ((UINT64_C(1) << 48) - 1)
+#define SLOT1_MASK      ((UINT64_C(1) << 28) - 1)
+#define LINK_VEHICLE    (UINT64_C(1) << 55)
+
 ino_t fs_ino(const struct fs_path *p)
 {
     const struct fs_node *n = &fs_nodes[p->node];
     uint64_t key;
-    if (n->type == FT_ATTR)
-        key = (uint64_t)p->attr_index << 48 | (uint64_t)p->id;
-    else if (n->type == FT_LINK || n->type == FT_DOC || n->match == FM_REPORT)
+    if (p->node == N_ROOT)
+        return 1;       /* FUSE_ROOT_ID */
+    if (n->type == FT_ATTR && row_slots(n->parent) == 1)   /* a line: module and line */
+        key = (uint64_t)p->attr_index << 48
+            | (((uint64_t)p->slot[0] << 28 | ((uint64_t)p->slot[1] & SLOT1_MASK)) & ID_MASK);
+    else if (n->type == FT_ATTR)
+        key = (uint64_t)p->attr_index << 48 | ((uint64_t)p->id & ID_MASK);
+    else if (n->type == FT_LINK)
+        key = (uint64_t)p->id | (p->kind == DK_VEHICLE ? LINK_VEHICLE : 0);
+    else if (n->type == FT_DOC || n->match == FM_REPORT)
         key = (uint64_t)p->id;
-    else if (p->slot[1])
-        key = (uint64_t)p->slot[0] << 28 | (uint64_t)p->slot[1];
+    else if (row_slots(p->node) == 1)
+        key = (uint64_t)p->slot[0] << 28 | ((uint64_t)p->slot[1] & SLOT1_MASK);
     else
         key = (uint64_t)p->slot[0];
-    return (ino_t)((uint64_t)(p->node + 1) << 56 | (key & ((UINT64_C(1) << 56) - 1)));
+    return (ino_t)((uint64_t)(p->node + 1) << 56 | (key & KEY_MASK));
+}
+
+/* Appends the slug of object (k, id), or the year for DK_PLAN rows. */
+static int add_slug(depot *d, enum depot_kind k, int64_t id, strbuf *out)
+{
+    if (k == DK_PLAN) {
+        strbuf_addf(out, "%lld", (long long)id);
+        return 0;
+    }
+    int rc = depot_slug(d, k, id, out);
+    return rc ? -fs_errno(rc) : 0;
+}
+
+int fs_from_ino(depot *d, ino_t ino, struct fs_path *p)
+{
+    memset(p, 0, sizeof *p);
+    if (ino == 1)
+        return 0;       /* the root, N_ROOT */
+    uint64_t row = (uint64_t)ino >> 56, key = (uint64_t)ino & KEY_MASK;
+    if (row < 1 || row > N_COUNT)
+        return -ENOENT;
+    const struct fs_node *n = &fs_nodes[row - 1];
+    strbuf name = STRBUF_INIT;
+    int rc = 0;
+    p->node = (int)row - 1;
+    p->depth = row_depth(p->node);
+    switch (n->type) {
+    case FT_ATTR: {
+        size_t na;
+        const depot_attr *attrs;
+        p->kind = fs_nodes[n->parent].kind;
+        p->id = (int64_t)(key & ID_MASK);
+        if (row_slots(n->parent) == 1) {
+            p->slot[0] = p->id >> 28;
+            p->id &= (int64_t)SLOT1_MASK;
+        }
+        p->obj_node = n->parent;
+        attrs = depot_attrs(p->kind, &na);
+        p->attr_index = (int)(key >> 48);
+        if ((size_t)p->attr_index >= na)
+            return -ENOENT;
+        p->attr = &attrs[p->attr_index];
+        if (fs_nodes[n->parent].bind >= 0)
+            p->slot[fs_nodes[n->parent].bind] = p->id;
+        strbuf_addstr(&name, p->attr->name);
+        {
+            strbuf obj = STRBUF_INIT;   /* the object must exist */
+            rc = add_slug(d, p->kind, p->id, &obj);
+            strbuf_release(&obj);
+        }
+        break;
+    }
+    case FT_LINK:
+        p->id = (int64_t)(key & ~LINK_VEHICLE);
+        if (p->node == N_YEAR_PLAN) {
+            p->kind = DK_PLAN;
+            p->slot[0] = p->id;
+            strbuf_addstr(&name, n->name);
+            if (!year_has_plan(d, p->id))
+                rc = -ENOENT;
+            break;
+        }
+        if (n->view == DV_SITE_VEHICLES)
+            p->kind = DK_VEHICLE;
+        else if (n->view == DV_SITE_ITEMS || n->view == DV_LOAD)
+            p->kind = DK_ITEM;
+        else
+            p->kind = key & LINK_VEHICLE ? DK_VEHICLE : DK_ITEM;
+        rc = add_slug(d, p->kind, p->id, &name);
+        break;
+    case FT_DOC:
+        p->id = (int64_t)key;
+        p->kind = n->kind;
+        rc = add_slug(d, p->kind, p->id, &name);
+        strbuf_addstr(&name, n->suffix);
+        break;
+    case FT_GEN:
+        if (n->match == FM_REPORT) {
+            const char *const *names = depot_report_names();
+            int64_t count = 0;
+            while (names[count])
+                count++;
+            if ((int64_t)key >= count)
+                return -ENOENT;
+            p->id = (int64_t)key;
+            strbuf_addstr(&name, names[key]);
+        } else {
+            strbuf_addstr(&name, n->name);
+        }
+        break;
+    case FT_DIR:
+    case FT_OBJ:
+        if (row_slots(p->node) == 1) {
+            p->slot[0] = (int64_t)(key >> 28);
+            p->slot[1] = (int64_t)(key & SLOT1_MASK);
+        } else {
+            p->slot[0] = (int64_t)key;
+        }
+        if (n->match == FM_VIEW) {
+            p->kind = n->kind;
+            p->id = p->slot[n->bind];
+            rc = add_slug(d, p->kind, p->id, &name);
+        } else {
+            strbuf_addstr(&name, n->name);
+        }
+        break;
+    }
+    if (rc == 0 && name.len > FS_NAME_MAX)
+        rc = -ENAMETOOLONG;
+    if (rc == 0)
+        memcpy(p->name, strbuf_str(&name), name.len + 1);
+    strbuf_release(&name);
+    return rc;
+}
+
+int fs_path_string(depot *d, const struct fs_path *p, strbuf *out)
+{
+    int chain[16], n = 0;
+    for (int row = p->node; row > 0 && n < 16; row = fs_nodes[row].parent)
+        chain[n++] = row;
+    if (n == 0) {
+        strbuf_addch(out, '/');
+        return 0;
+    }
+    for (int i = n - 1; i > 0; i--) {
+        const struct fs_node *r = &fs_nodes[chain[i]];
+        strbuf_addch(out, '/');
+        if (r->match == FM_LITERAL) {
+            strbuf_addstr(out, r->name);
+        } else {
+            int rc = add_slug(d, r->kind, p->slot[r->bind], out);
+            if (rc)
+                return rc;
+        }
+    }
+    strbuf_addch(out, '/');
+    strbuf_addstr(out, p->name);
+    return 0;
+}
+
+/* Kernel cache lifetimes (see the comment on caching in ll.c). */
+#define FS_LONG_TIMEOUT 86400.0
+
+void fs_timeouts(const struct fs_path *p, double *entry, double *attr)
+{
+    const struct fs_node *n = &fs_nodes[p->node];
+    *entry = FS_LONG_TIMEOUT;
+    *attr = 0;
+    switch (n->type) {
+    case FT_ATTR:
+        if (!(p->attr->flags & DEPOT_ATTR_VOLATILE))
+            *attr = FS_LONG_TIMEOUT;
+        break;
+    case FT_OBJ:
+        *attr = FS_LONG_TIMEOUT;
+        break;
+    case FT_LINK:
+        *entry = 0;
+        break;
+    case FT_DIR:
+        if (p->node == N_YEAR)
+            *entry = 0;
+        break;
+    case FT_DOC:
+    case FT_GEN:
+        break;
+    }
+}
+
+int fs_attr_row(enum depot_kind k)
+{
+    for (int i = 0; i < N_COUNT; i++)
+        if (fs_nodes[i].type == FT_ATTR && fs_nodes[fs_nodes[i].parent].kind == k
+            && fs_nodes[fs_nodes[i].parent].type == FT_OBJ)
+            return i;
+    return -1;
 }
 
 /* Link count of a directory row: 2 + its subdirectories when they are a

@@ -1,0 +1,1509 @@
+/*
+ * ll.c: the FUSE operations, on libfuse's low-level (inode) API.
+ *
+ * Why the low-level API.  A depot is browsed by tools that stat every file
+ * (ls -lR, find, rsync), so what decides speed is how many requests reach
+ * the daemon at all: the kernel must cache names and attributes.  But some
+ * files change whenever anything changes (summaries, reports, logs, JSON,
+ * history), while most (an item's serial, its status) change only when
+ * written.  The low-level API lets each reply carry its own cache lifetime
+ * (fs_timeouts() in tree.c) and lets us invalidate exactly the inodes a
+ * change touches; the high-level API has one timeout for everything.  Our
+ * inode numbers are computed from the path and can be turned back into it
+ * (fs_ino / fs_from_ino in tree.c), so there is no inode table to keep:
+ * forget is a no-op and memory stays flat however many files the kernel
+ * caches.
+ *
+ * Caching and coherence.
+ *  - Attribute files (but summaries) and object directories: cached for a day.  After
+ *    every accepted change, before the write() returns, the attributes of
+ *    every attribute file of each object the change touched are invalidated,
+ *    attributes and pages (fuse_lowlevel_notify_inval_inode); writes use
+ *    direct I/O, so the write in progress holds no page lock to deadlock
+ *    on.  Cascades (a vehicle's load moving with it, unloading on
+ *    retirement) invalidate the items involved; a category change moves
+ *    every item's expiry, so it invalidates the whole tree (below).
+ *  - Summaries, reports, logs, documents, directories that list objects,
+ *    view symlinks: attributes never cached, so size and mtime are always
+ *    fresh.
+ *  - File data: an attribute's pages stay cached across opens (keep_cache)
+ *    until a change invalidates them; everything else is read anew at
+ *    each open.  Opens for reading ask for no flush (noflush).
+ *  - Another process changing the database (sqlite3, depotctl): a watcher
+ *    thread polls PRAGMA data_version every 250 ms; a change not made by
+ *    this daemon invalidates every top-level entry, which drops the kernel's
+ *    cached subtrees, so the new values show within a quarter of a second.
+ *
+ * Reading: open() renders the file's text once into the handle, so a
+ * sequence of read() calls sees one consistent value.
+ *
+ * Writing: there is no writeback cache, so every write() reaches us and a
+ * refused value fails that very write() (shells ignore errors at close()).
+ * A value is stored at the first write() that holds it, after its commit;
+ * later writes to the same open file may only add blank space.  A write at
+ * an offset other than the end of what was written is refused.  O_TRUNC and
+ * truncate to 0 just begin a new value: they never store an empty one.
+ * Whole documents (plans, delivery notes) are assembled across writes; as
+ * soon as they parse (depot_doc_complete) they are validated, so a bad one
+ * fails that write, and stored at close.  A document still incomplete at
+ * close can only be refused by close() - the README tells users to copy
+ * documents with cp or dd.
+ *
+ * Every refusal goes through refuse(): the one place that records it in
+ * log/errors and on the daemon's log.
+ */
+#include "ll.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <sched.h>
+#include <sqlite3.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fs.h"
+#include "scratch.h"
+
+struct fs_config fs_config;
+
+static struct fuse_session *session;
+
+/* ---- the depot connection of each thread ---- */
+
+static pthread_key_t depot_key;
+static pthread_once_t depot_once = PTHREAD_ONCE_INIT;
+
+static void close_depot(void *d)
+{
+    depot_close(d);
+}
+
+static void make_key(void)
+{
+    pthread_key_create(&depot_key, close_depot);
+}
+
+/* Opens a connection to the mounted depot, or logs why it cannot. */
+static depot *open_depot(void)
+{
+    depot *d = NULL;
+    strbuf err = STRBUF_INIT;
+    int flags = fs_config.readonly ? DEPOT_OPEN_READONLY : 0;
+    if (depot_open(fs_config.db_path, flags, &d, &err) != DEPOT_OK) {
+        fs_log(LOG_ERR, "%s", strbuf_str(&err));
+        d = NULL;
+    } else if (fs_config.today) {
+        depot_set_today(d, fs_config.today);
+    }
+    strbuf_release(&err);
+    return d;
+}
+
+depot *fs_depot(void)
+{
+    pthread_once(&depot_once, make_key);
+    depot *d = pthread_getspecific(depot_key);
+    if (!d && (d = open_depot()))
+        pthread_setspecific(depot_key, d);
+    else if (d)
+        depot_read_end(d);      /* no snapshot outlives the request before */
+    return d;
+}
+
+void fs_log(int priority, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (fs_config.foreground) {
+        fputs("depotfs: ", stderr);
+        vfprintf(stderr, fmt, ap);
+        fputc('\n', stderr);
+    } else {
+        vsyslog(priority, fmt, ap);
+    }
+    va_end(ap);
+}
+
+/* ---- who is asking ---- */
+
+struct actor_buf {
+    depot_actor a;
+    char user[64];
+    char comm[64];
+};
+
+static void current_actor(fuse_req_t req, struct actor_buf *b)
+{
+    const struct fuse_ctx *c = fuse_req_ctx(req);
+    struct passwd pw, *res = NULL;
+    char tmp[1024];
+    b->a.uid = (long)c->uid;
+    b->a.pid = (long)c->pid;
+    if (getpwuid_r(c->uid, &pw, tmp, sizeof tmp, &res) == 0 && res)
+        snprintf(b->user, sizeof b->user, "%s", res->pw_name);
+    else
+        snprintf(b->user, sizeof b->user, "%ld", (long)c->uid);
+    b->comm[0] = '\0';
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%ld/comm", (long)c->pid);
+    FILE *f = fopen(path, "r");
+    if (f) {
+        if (fgets(b->comm, sizeof b->comm, f))
+            b->comm[strcspn(b->comm, "\n")] = '\0';
+        fclose(f);
+    }
+    b->a.user = b->user;
+    b->a.process = b->comm;
+}
+
+/*
+ * Records a refused write and returns its -errno: the one place where a
+ * refusal is written down (log/errors, and the daemon's log).  path is the
+ * file as the depot names it; reason NULL means depot_errmsg(d).
+ */
+static int refuse(fuse_req_t req, depot *d, const char *path, const char *buf, size_t len,
+                  int rc, const char *reason)
+{
+    struct actor_buf who;
+    char why[1024];
+    current_actor(req, &who);
+    snprintf(why, sizeof why, "%s", reason ? reason : depot_errmsg(d));
+    if (!why[0])
+        snprintf(why, sizeof why, "%s", depot_strerror(rc));
+    depot_log_refusal(d, &who.a, path, buf, len, why);
+    fs_log(LOG_WARNING, "refused write to '%s' by %s (uid %ld) via %s[%ld]: %s",
+           path, who.user, who.a.uid, who.comm, who.a.pid, why);
+    return -fs_errno(rc);
+}
+
+/* ---- invalidation after a change ---- */
+
+static atomic_uint own_commits;
+
+/* Drops the kernel's cached attributes and pages of every attribute file
+ * of (k, id), and the attributes of its directory.  Safe inside a write:
+ * writes are direct I/O, so the writer holds no page lock. */
+static void invalidate_object(enum depot_kind k, int64_t id, int64_t module)
+{
+    int row = fs_attr_row(k);
+    if (row < 0 || !session)
+        return;
+    size_t na;
+    depot_attrs(k, &na);
+    struct fs_path p;
+    memset(&p, 0, sizeof p);
+    p.kind = k;
+    p.id = id;
+    if (k == DK_LINE) {     /* a line's files are named by module and line */
+        p.slot[0] = module;
+        p.slot[1] = id;
+    }
+    for (size_t i = 0; i < na; i++) {
+        p.node = row;
+        p.attr_index = (int)i;
+        fuse_lowlevel_notify_inval_inode(session, fs_ino(&p), 0, 0);
+    }
+    p.node = fs_nodes[row].parent;
+    if (k != DK_LINE)
+        p.slot[0] = id;
+    fuse_lowlevel_notify_inval_inode(session, fs_ino(&p), -1, 0);
+}
+
+/* Drops every cached entry below the root: used when more changed than can
+ * be named (another process wrote the database, a category's service life
+ * moved every expiry date).  Must not run inside a request on the root. */
+static void invalidate_all(void)
+{
+    static const char *const top[] = { "README", "stations", "fleet", "equipment",
+        "categories", "years", "reserves", "plans", "deliveries", "reports", "log", NULL };
+    if (!session)
+        return;
+    for (int i = 0; top[i]; i++)
+        fuse_lowlevel_notify_inval_entry(session, FUSE_ROOT_ID, top[i], strlen(top[i]));
+}
+
+static pthread_mutex_t pending_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t pending_cond = PTHREAD_COND_INITIALIZER;
+static int pending_all;
+
+/* Asks the watcher thread to invalidate everything (soon, outside any request). */
+static void request_invalidate_all(void)
+{
+    pthread_mutex_lock(&pending_lock);
+    pending_all = 1;
+    pthread_cond_signal(&pending_cond);
+    pthread_mutex_unlock(&pending_lock);
+}
+
+struct load_ctx {
+    int64_t ids[4096];
+    size_t n;
+};
+
+static int collect_load(void *vctx, const char *name, enum depot_kind kind, int64_t id)
+{
+    (void)name;
+    (void)kind;
+    struct load_ctx *c = vctx;
+    if (c->n == sizeof c->ids / sizeof c->ids[0])
+        return 1;
+    c->ids[c->n++] = id;
+    return 0;
+}
+
+/* What a change to (k, id) may also touch: a vehicle's load (before and
+ * after the change, in *load); collected before the store. */
+static void before_change(depot *d, enum depot_kind k, int64_t id, struct load_ctx *load)
+{
+    load->n = 0;
+    if (k == DK_VEHICLE)
+        depot_list(d, DV_LOAD, id, 0, 0, collect_load, load);
+}
+
+/* Invalidates what a successful change to (k, id) touched. */
+static void after_change(depot *d, enum depot_kind k, int64_t id, int64_t module,
+                         struct load_ctx *load)
+{
+    atomic_fetch_add(&own_commits, 1);
+    invalidate_object(k, id, module);
+    if (k == DK_VEHICLE) {
+        for (size_t i = 0; i < load->n; i++)
+            invalidate_object(DK_ITEM, load->ids[i], 0);
+        load->n = 0;
+        depot_list(d, DV_LOAD, id, 0, 0, collect_load, load);
+        for (size_t i = 0; i < load->n; i++)
+            invalidate_object(DK_ITEM, load->ids[i], 0);
+    } else if (k == DK_ITEM) {
+        /* Loading or unloading may have moved it; its vehicle's files do
+         * not change, and view directories are never cached. */
+    } else if (k == DK_CATEGORY) {
+        request_invalidate_all();
+    }
+}
+
+/* The watcher: external changes (PRAGMA data_version) and requested
+ * invalidations, outside any request. */
+static pthread_t watcher;
+static atomic_int watcher_stop;
+
+static void *watch(void *arg)
+{
+    (void)arg;
+    depot *d = open_depot();
+    sqlite3_stmt *st = NULL;
+    long long last = -1;
+    unsigned seen = atomic_load(&own_commits);
+    if (d && sqlite3_prepare_v2(depot_db(d), "PRAGMA data_version", -1, &st, NULL) != SQLITE_OK)
+        st = NULL;
+    while (!atomic_load(&watcher_stop)) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += 250 * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_mutex_lock(&pending_lock);
+        if (!pending_all)
+            pthread_cond_timedwait(&pending_cond, &pending_lock, &until);
+        int all = pending_all;
+        pending_all = 0;
+        pthread_mutex_unlock(&pending_lock);
+        if (st) {
+            long long v = -1;
+            if (sqlite3_step(st) == SQLITE_ROW)
+                v = sqlite3_column_int64(st, 0);
+            sqlite3_reset(st);
+            unsigned now = atomic_load(&own_commits);
+            /* Changed, and not (only) by us: we cannot tell what, so all. */
+            if (last >= 0 && v != last && now == seen)
+                all = 1;
+            last = v;
+            seen = now;
+        }
+        if (all && !atomic_load(&watcher_stop))
+            invalidate_all();
+    }
+    sqlite3_finalize(st);
+    depot_close(d);
+    return NULL;
+}
+
+/* ---- replies ---- */
+
+#define GET_DEPOT(req, d)                   \
+    depot *d = fs_depot();                  \
+    if (!d) {                               \
+        fuse_reply_err(req, EIO);           \
+        return;                             \
+    }
+
+/* Resolves ino into *p; replies with the error and returns -1 on failure. */
+static int get_path(fuse_req_t req, depot *d, fuse_ino_t ino, struct fs_path *p)
+{
+    int rc = fs_from_ino(d, (ino_t)ino, p);
+    if (rc) {
+        fuse_reply_err(req, -rc);
+        return -1;
+    }
+    return 0;
+}
+
+/* The scratch key of name in directory dir: "<dir inode>/<name>". */
+static void scratch_key(char *buf, size_t size, fuse_ino_t dir, const char *name)
+{
+    snprintf(buf, size, "%llx/%s", (unsigned long long)dir, name);
+}
+
+#define KEY_MAX (FS_NAME_MAX + 32)
+
+static void reply_entry_for(fuse_req_t req, depot *d, const struct fs_path *p)
+{
+    struct fuse_entry_param e;
+    memset(&e, 0, sizeof e);
+    int rc = fs_stat(d, p, &e.attr);
+    if (rc) {
+        fuse_reply_err(req, -rc);
+        return;
+    }
+    e.ino = e.attr.st_ino;
+    fs_timeouts(p, &e.entry_timeout, &e.attr_timeout);
+    fuse_reply_entry(req, &e);
+}
+
+static void reply_scratch_entry(fuse_req_t req, const char *key)
+{
+    struct fuse_entry_param e;
+    memset(&e, 0, sizeof e);
+    if (scratch_stat(key, &e.attr) != 0) {
+        fuse_reply_err(req, ENOENT);
+        return;
+    }
+    e.ino = e.attr.st_ino;
+    fuse_reply_entry(req, &e);
+}
+
+static void ll_init(void *userdata, struct fuse_conn_info *conn)
+{
+    (void)userdata;
+    /* Every write must reach us so a refused value fails the write(). */
+    conn->want &= ~FUSE_CAP_WRITEBACK_CACHE;
+    /* O_TRUNC as a separate setattr, answered with the value's real size:
+     * with atomic O_TRUNC the kernel would believe the file empty, and a
+     * reader racing the writer would read nothing. */
+    conn->want &= ~FUSE_CAP_ATOMIC_O_TRUNC;
+    /* readdirplus on a directory's first listing (names and attributes in
+     * one reply), plain readdir when the kernel already has the entries. */
+    if (conn->capable & FUSE_CAP_READDIRPLUS)
+        conn->want |= FUSE_CAP_READDIRPLUS;
+    if (conn->capable & FUSE_CAP_READDIRPLUS_AUTO)
+        conn->want |= FUSE_CAP_READDIRPLUS_AUTO;
+    /* The first connection, opened after the daemon has forked. */
+    fs_depot();
+    atomic_store(&watcher_stop, 0);
+    if (pthread_create(&watcher, NULL, watch, NULL) != 0)
+        fs_log(LOG_WARNING, "cannot start the change watcher: external changes show late");
+}
+
+static void ll_destroy(void *userdata)
+{
+    (void)userdata;
+    atomic_store(&watcher_stop, 1);
+    pthread_mutex_lock(&pending_lock);
+    pthread_cond_signal(&pending_cond);
+    pthread_mutex_unlock(&pending_lock);
+    pthread_join(watcher, NULL);
+}
+
+static void ll_lookup_in(fuse_req_t req, depot *d, fuse_ino_t parent, const char *name)
+{
+    char key[KEY_MAX];
+    scratch_key(key, sizeof key, parent, name);
+    struct stat st;
+    if (scratch_stat(key, &st) == 0) {
+        reply_scratch_entry(req, key);
+        return;
+    }
+    struct fs_path p;
+    if (get_path(req, d, parent, &p))
+        return;
+    int rc = fs_lookup_child(d, &p, name);
+    if (rc) {
+        fuse_reply_err(req, -rc);
+        return;
+    }
+    reply_entry_for(req, d, &p);
+}
+
+static void ll_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+    depot *d = fs_depot();
+    if (!d) {
+        fuse_reply_err(req, EIO);
+        return;
+    }
+    depot_read_begin(d);
+    ll_lookup_in(req, d, parent, name);
+    depot_read_end(d);
+}
+
+/* Inode numbers are computed, not allocated: nothing to forget. */
+static void ll_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
+{
+    (void)ino;
+    (void)nlookup;
+    fuse_reply_none(req);
+}
+
+static void ll_forget_multi(fuse_req_t req, size_t count, struct fuse_forget_data *forgets)
+{
+    (void)count;
+    (void)forgets;
+    fuse_reply_none(req);
+}
+
+static void ll_getattr_in(fuse_req_t req, depot *d, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+    (void)fi;
+    struct stat st;
+    char key[KEY_MAX];
+    if (scratch_is_ino((ino_t)ino)) {
+        if (scratch_path_of((ino_t)ino, key, sizeof key) || scratch_stat(key, &st))
+            fuse_reply_err(req, ENOENT);
+        else
+            fuse_reply_attr(req, &st, 0);
+        return;
+    }
+    struct fs_path p;
+    if (get_path(req, d, ino, &p))
+        return;
+    int rc = fs_stat(d, &p, &st);
+    if (rc) {
+        fuse_reply_err(req, -rc);
+        return;
+    }
+    double entry, attr;
+    fs_timeouts(&p, &entry, &attr);
+    fuse_reply_attr(req, &st, attr);
+}
+
+static void ll_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+    depot *d = fs_depot();
+    if (!d) {
+        fuse_reply_err(req, EIO);
+        return;
+    }
+    depot_read_begin(d);
+    ll_getattr_in(req, d, ino, fi);
+    depot_read_end(d);
+}
+
+static void ll_readlink_in(fuse_req_t req, depot *d, fuse_ino_t ino)
+{
+    struct fs_path p;
+    if (get_path(req, d, ino, &p))
+        return;
+    if (fs_nodes[p.node].type != FT_LINK) {
+        fuse_reply_err(req, EINVAL);
+        return;
+    }
+    strbuf t = STRBUF_INIT;
+    int rc = fs_content(d, &p, &t);
+    if (rc)
+        fuse_reply_err(req, -rc);
+    else
+        fuse_reply_readlink(req, strbuf_str(&t));
+    strbuf_release(&t);
+}
+
+static void ll_readlink(fuse_req_t req, fuse_ino_t ino)
+{
+    depot *d = fs_depot();
+    if (!d) {
+        fuse_reply_err(req, EIO);
+        return;
+    }
+    depot_read_begin(d);
+    ll_readlink_in(req, d, ino);
+    depot_read_end(d);
+}
+
+/* ---- directories ---- */
+
+struct dir_buf {
+    fuse_req_t req;
+    depot *d;
+    char *buf;
+    size_t size, used;
+    int plus;
+};
+
+/* Adds one entry; returns 1 when the reply buffer is full. */
+static int add_entry(struct dir_buf *b, const char *name, const struct stat *st,
+                     const struct fs_path *child, off_t next)
+{
+    size_t n;
+    if (b->plus) {
+        struct fuse_entry_param e;
+        memset(&e, 0, sizeof e);
+        e.attr = *st;
+        /* "." and "..": no entry.  Scratch files: an entry, never cached. */
+        e.ino = strcmp(name, ".") && strcmp(name, "..") ? st->st_ino : 0;
+        if (child)
+            fs_timeouts(child, &e.entry_timeout, &e.attr_timeout);
+        n = fuse_add_direntry_plus(b->req, b->buf + b->used, b->size - b->used, name, &e, next);
+    } else {
+        n = fuse_add_direntry(b->req, b->buf + b->used, b->size - b->used, name, st, next);
+    }
+    if (n > b->size - b->used)
+        return 1;
+    b->used += n;
+    return 0;
+}
+
+static int fill_entry(void *ctx, const char *name, const struct fs_path *child, off_t next)
+{
+    struct dir_buf *b = ctx;
+    struct stat st;
+    memset(&st, 0, sizeof st);
+    if (b->plus) {
+        if (fs_stat(b->d, child, &st) != 0)
+            return 0;       /* vanished meanwhile: leave it out */
+    } else {
+        enum fs_type t = fs_nodes[child->node].type;
+        st.st_mode = t == FT_DIR || t == FT_OBJ ? S_IFDIR : t == FT_LINK ? S_IFLNK : S_IFREG;
+        st.st_ino = fs_ino(child);
+    }
+    return add_entry(b, name, &st, child, next);
+}
+
+/* Scratch entries come after every tree row: offsets past the last row. */
+#define SCRATCH_OFF_BASE ((off_t)(fs_node_count + 1) << 40)
+
+static int fill_scratch(void *ctx, const char *name, const struct stat *st, long index)
+{
+    struct dir_buf *b = ctx;
+    return add_entry(b, name, st, NULL, SCRATCH_OFF_BASE + index + 1);
+}
+
+static void do_readdir_in(fuse_req_t req, depot *d, fuse_ino_t ino, size_t size, off_t off, int plus)
+{
+    struct fs_path p;
+    if (get_path(req, d, ino, &p))
+        return;
+    enum fs_type t = fs_nodes[p.node].type;
+    if (t != FT_DIR && t != FT_OBJ) {
+        fuse_reply_err(req, ENOTDIR);
+        return;
+    }
+    struct dir_buf b = { req, d, malloc(size), size, 0, plus };
+    if (!b.buf) {
+        fuse_reply_err(req, ENOMEM);
+        return;
+    }
+    struct stat st;
+    memset(&st, 0, sizeof st);
+    int rc = 0;
+    /* "." and ".." take offsets 1 and 2 of row 0, which is never a child.
+     * In readdirplus they carry no entry (ino 0), as the kernel expects. */
+    st.st_mode = S_IFDIR;
+    st.st_ino = ino;
+    if (off < 1 && add_entry(&b, ".", &st, NULL, 1))
+        goto reply;
+    st.st_ino = FUSE_ROOT_ID;
+    if (off < 2 && add_entry(&b, "..", &st, NULL, 2))
+        goto reply;
+    if (off < SCRATCH_OFF_BASE)
+        rc = fs_list(d, &p, off < 2 ? 0 : off, fill_entry, &b);
+    if (rc == 0 && fs_nodes[p.node].type == FT_OBJ) {
+        char key[KEY_MAX];
+        long skip = off > SCRATCH_OFF_BASE ? (long)(off - SCRATCH_OFF_BASE) : 0;
+        snprintf(key, sizeof key, "%llx", (unsigned long long)ino);
+        scratch_list(key, skip, fill_scratch, &b);
+    }
+reply:
+    if (rc)
+        fuse_reply_err(req, -rc);
+    else
+        fuse_reply_buf(req, b.buf, b.used);
+    free(b.buf);
+}
+
+static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, int plus)
+{
+    depot *d = fs_depot();
+    if (!d) {
+        fuse_reply_err(req, EIO);
+        return;
+    }
+    depot_read_begin(d);
+    do_readdir_in(req, d, ino, size, off, plus);
+    depot_read_end(d);
+}
+
+/* opendir answers ENOSYS: the kernel then stops sending opendir and
+ * releasedir, two round trips per directory listed (readdir checks the
+ * inode itself). */
+static void ll_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+    (void)ino;
+    (void)fi;
+    fuse_reply_err(req, ENOSYS);
+}
+
+static void ll_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+                       struct fuse_file_info *fi)
+{
+    (void)fi;
+    do_readdir(req, ino, size, off, 0);
+}
+
+static void ll_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+                           struct fuse_file_info *fi)
+{
+    (void)fi;
+    do_readdir(req, ino, size, off, 1);
+}
+
+/* ---- open files ---- */
+
+enum handle_kind { H_READ, H_ATTR, H_DOC, H_NEWDOC, H_SCRATCH };
+
+struct handle {
+    enum handle_kind kind;
+    struct fs_path p;
+    char key[KEY_MAX];      /* H_SCRATCH, H_NEWDOC: the scratch key */
+    strbuf path;            /* the depot's name of the file, for logs */
+    strbuf content;         /* what read() serves */
+    strbuf w;               /* what was written so far */
+    int stored;             /* the written value or document has been stored (or refused) */
+    int complete;           /* a whole, valid document awaits the flush */
+    int refused;            /* the document was refused: later writes fail quietly */
+    char note[FS_NAME_MAX + 1];  /* H_NEWDOC delivery: the note's slug */
+    pthread_mutex_t lock;
+    /* read() replies in flight from content.  The kernel may finish a read
+     * and send release before our writev() has returned: release waits. */
+    atomic_int replying;
+};
+
+static struct handle *handle_new(enum handle_kind kind)
+{
+    struct handle *h = calloc(1, sizeof *h);
+    if (!h)
+        return NULL;
+    h->kind = kind;
+    strbuf_init(&h->path);
+    strbuf_init(&h->content);
+    strbuf_init(&h->w);
+    pthread_mutex_init(&h->lock, NULL);
+    return h;
+}
+
+static void handle_free(struct handle *h)
+{
+    strbuf_release(&h->path);
+    strbuf_release(&h->content);
+    strbuf_release(&h->w);
+    pthread_mutex_destroy(&h->lock);
+    free(h);
+}
+
+static struct handle *HANDLE(struct fuse_file_info *fi)
+{
+    return (struct handle *)(uintptr_t)fi->fh;
+}
+
+static int wants_write(int flags)
+{
+    return (flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC);
+}
+
+/* May this resolved file be written at all?  0 or -errno. */
+static int check_writable(const struct fs_path *p)
+{
+    const struct fs_node *n = &fs_nodes[p->node];
+    if (fs_config.readonly)
+        return -EROFS;
+    if (n->type == FT_ATTR && p->attr->store)
+        return 0;
+    if (n->type == FT_DOC && p->kind == DK_PLAN)
+        return 0;
+    return -EACCES;
+}
+
+static void ll_open_in(fuse_req_t req, depot *d, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+    struct handle *h;
+    if (scratch_is_ino((ino_t)ino)) {
+        if (!(h = handle_new(H_SCRATCH))) {
+            fuse_reply_err(req, ENOMEM);
+            return;
+        }
+        if (scratch_path_of((ino_t)ino, h->key, sizeof h->key)) {
+            handle_free(h);
+            fuse_reply_err(req, ENOENT);
+            return;
+        }
+        if (fi->flags & O_TRUNC)
+            scratch_truncate(h->key, 0);
+        fi->fh = (uintptr_t)h;
+        fi->direct_io = 1;
+        fuse_reply_open(req, fi);
+        return;
+    }
+    struct fs_path p;
+    if (get_path(req, d, ino, &p))
+        return;
+    enum fs_type t = fs_nodes[p.node].type;
+    int rc;
+    if (t == FT_DIR || t == FT_OBJ) {
+        fuse_reply_err(req, EISDIR);
+        return;
+    }
+    if (wants_write(fi->flags) && (rc = check_writable(&p))) {
+        fuse_reply_err(req, -rc);
+        return;
+    }
+    h = handle_new(!wants_write(fi->flags) ? H_READ : t == FT_ATTR ? H_ATTR : H_DOC);
+    if (!h) {
+        fuse_reply_err(req, ENOMEM);
+        return;
+    }
+    h->p = p;
+    /* A handle opened for reading (or read-write) serves a snapshot. */
+    if ((fi->flags & O_ACCMODE) != O_WRONLY && (rc = fs_content(d, &p, &h->content))) {
+        handle_free(h);
+        fuse_reply_err(req, -rc);
+        return;
+    }
+    fs_path_string(d, &p, &h->path);
+    fi->fh = (uintptr_t)h;
+    if (h->kind == H_READ) {
+        /* Reading needs no flush.  A value's pages stay cached until it
+         * changes (invalidate_object drops them); the kernel may then fill
+         * them through any open file, even one being released, so such a
+         * file has no handle and read() renders from the inode alone. */
+        fi->noflush = 1;
+        fi->keep_cache = t == FT_ATTR && !(p.attr->flags & DEPOT_ATTR_VOLATILE);
+        if (fi->keep_cache) {
+            handle_free(h);
+            fi->fh = 0;
+        }
+    } else {
+        /* Writes bypass the page cache: no stale pages of a refused or
+         * rewritten value ("+1" is stored as "13"), no page locks held
+         * while we invalidate. */
+        fi->direct_io = 1;
+    }
+    fuse_reply_open(req, fi);
+}
+
+static void ll_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+    depot *d = fs_depot();
+    if (!d) {
+        fuse_reply_err(req, EIO);
+        return;
+    }
+    depot_read_begin(d);
+    ll_open_in(req, d, ino, fi);
+    depot_read_end(d);
+}
+
+/* read() of a cached value, which has no handle: rendered from the inode. */
+static void read_value(fuse_req_t req, depot *d, fuse_ino_t ino, size_t size, off_t off)
+{
+    struct fs_path p;
+    strbuf t = STRBUF_INIT;
+    if (get_path(req, d, ino, &p))
+        return;
+    int rc = fs_content(d, &p, &t);
+    if (rc)
+        fuse_reply_err(req, -rc);
+    else if (off < 0)
+        fuse_reply_err(req, EINVAL);
+    else if ((size_t)off >= t.len)
+        fuse_reply_buf(req, NULL, 0);
+    else
+        fuse_reply_buf(req, t.buf + off, t.len - (size_t)off < size ? t.len - (size_t)off : size);
+    strbuf_release(&t);
+}
+
+static void ll_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+                    struct fuse_file_info *fi)
+{
+    struct handle *h = HANDLE(fi);
+    char *buf;
+    if (!h) {
+        depot *d = fs_depot();
+        if (!d) {
+            fuse_reply_err(req, EIO);
+            return;
+        }
+        depot_read_begin(d);
+        read_value(req, d, ino, size, off);
+        depot_read_end(d);
+        return;
+    }
+    if (h->kind == H_SCRATCH || h->kind == H_NEWDOC) {
+        if (!(buf = malloc(size ? size : 1))) {
+            fuse_reply_err(req, ENOMEM);
+            return;
+        }
+        int n = scratch_read(h->key, buf, size, off);
+        if (n < 0)
+            fuse_reply_err(req, -n);
+        else
+            fuse_reply_buf(req, buf, (size_t)n);
+        free(buf);
+        return;
+    }
+    atomic_fetch_add(&h->replying, 1);
+    if (off < 0) {
+        fuse_reply_err(req, EINVAL);
+    } else if ((size_t)off >= h->content.len) {
+        fuse_reply_buf(req, NULL, 0);
+    } else {
+        size_t n = h->content.len - (size_t)off;
+        fuse_reply_buf(req, h->content.buf + off, n < size ? n : size);
+    }
+    atomic_fetch_sub(&h->replying, 1);
+}
+
+/* Is buf all blank space (what may follow a stored value)? */
+static int all_blank(const char *buf, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (buf[i] != '\n' && buf[i] != '\r' && buf[i] != ' ' && buf[i] != '\t')
+            return 0;
+    return 1;
+}
+
+/* Stores the document in h->w, or with check only validates it.  Returns a
+ * depot code. */
+static int store_doc(fuse_req_t req, depot *d, struct handle *h, int check)
+{
+    struct actor_buf who;
+    current_actor(req, &who);
+    int rc;
+    if (h->p.kind == DK_PLAN)
+        rc = (check ? depot_plan_check : depot_plan_store)(d, (int)h->p.id, h->w.buf,
+                                                          h->w.len, &who.a);
+    else
+        rc = (check ? depot_delivery_check : depot_delivery_store)(d, h->note, h->w.buf,
+                                                                  h->w.len, &who.a);
+    if (rc == DEPOT_OK && !check)
+        atomic_fetch_add(&own_commits, 1);
+    return rc;
+}
+
+/* Stores text as attribute attr of the object obj names (its kind, id and,
+ * for a line, module slot) for the requester, and invalidates what it
+ * touched.  Returns a depot code. */
+static int store_value(fuse_req_t req, depot *d, const struct fs_path *obj,
+                       const char *attr, const char *text, size_t len)
+{
+    enum depot_kind k = obj->kind;
+    int64_t id = obj->id;
+    struct actor_buf who;
+    struct load_ctx *load = malloc(sizeof *load);
+    if (!load)
+        return DEPOT_ENOMEM;
+    current_actor(req, &who);
+    before_change(d, k, id, load);
+    int rc = depot_store(d, k, id, attr, text, len, &who.a);
+    if (rc == DEPOT_OK)
+        after_change(d, k, id, obj->slot[0], load);
+    free(load);
+    return rc;
+}
+
+/* A write to an attribute value. */
+static int write_attr(fuse_req_t req, depot *d, struct handle *h, const char *buf, size_t size)
+{
+    if (h->stored) {
+        if (all_blank(buf, size))
+            return (int)size;
+        return refuse(req, d, strbuf_str(&h->path), buf, size, DEPOT_EINVAL,
+                      "a second value in the same open file (one value per write)");
+    }
+    strbuf_add(&h->w, buf, size);
+    int rc = store_value(req, d, &h->p, h->p.attr->name, h->w.buf, h->w.len);
+    if (rc) {
+        int e = refuse(req, d, strbuf_str(&h->path), h->w.buf, h->w.len, rc, NULL);
+        strbuf_reset(&h->w);
+        return e;
+    }
+    h->stored = 1;
+    return (int)size;
+}
+
+/* The largest document accepted (a plan is a few kilobytes; a delivery
+ * note of 10,000 items about 2 MiB). */
+#define DOC_MAX (16 << 20)
+
+/* Could buf end a JSON document (its last non-blank byte closes one)? */
+static int may_end_document(const char *buf, size_t len)
+{
+    while (len > 0 && all_blank(buf + len - 1, 1))
+        len--;
+    return len > 0 && (buf[len - 1] == '}' || buf[len - 1] == ']');
+}
+
+/*
+ * A write to a whole document: assembled across writes.  When the bytes so
+ * far form a document it is validated (without storing): an invalid one is
+ * refused at that write.  A valid one is stored when the file is closed
+ * (flush), so that text after it, also refused, can still keep it out.
+ */
+static int write_doc(fuse_req_t req, depot *d, struct handle *h, const char *buf, size_t size)
+{
+    if (h->refused)
+        return -EINVAL;     /* already refused and logged once */
+    if (h->stored || h->complete) {
+        if (all_blank(buf, size))
+            return (int)size;
+        h->complete = 0;
+        h->stored = 1;      /* nothing more from this file */
+        strbuf_reset(&h->w);
+        return refuse(req, d, strbuf_str(&h->path), buf, size, DEPOT_EINVAL,
+                      "text after the end of the document (nothing stored)");
+    }
+    if (h->w.len + size > DOC_MAX) {
+        strbuf_reset(&h->w);
+        h->stored = 1;
+        refuse(req, d, strbuf_str(&h->path), buf, size, DEPOT_EINVAL,
+               "document larger than 16 MiB");
+        return -EFBIG;
+    }
+    strbuf_add(&h->w, buf, size);
+    if (h->kind == H_NEWDOC)
+        scratch_write(h->key, buf, size, (off_t)(h->w.len - size));
+    /* Parse only when the bytes so far could end a document: a big one
+     * arriving in many writes is not parsed again at every write. */
+    if (!may_end_document(h->w.buf, h->w.len) || depot_doc_complete(h->w.buf, h->w.len) == 0)
+        return (int)size;
+    /* Complete, or beyond repair: the core validates it and says where it
+     * went wrong (line and column, or the field). */
+    int rc = store_doc(req, d, h, 1);
+    if (rc) {
+        int e = refuse(req, d, strbuf_str(&h->path), h->w.buf, h->w.len, rc, NULL);
+        strbuf_reset(&h->w);
+        h->stored = 1;      /* refused whole: later writes store nothing */
+        h->refused = 1;
+        if (h->kind == H_NEWDOC)
+            scratch_truncate(h->key, 0);
+        return e;
+    }
+    h->complete = 1;
+    return (int)size;
+}
+
+static void ll_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
+                     struct fuse_file_info *fi)
+{
+    (void)ino;
+    struct handle *h = HANDLE(fi);
+    int rc;
+    if (!h) {
+        rc = -EBADF;
+    } else if (h->kind == H_SCRATCH) {
+        rc = scratch_write(h->key, buf, size, off);
+    } else if (h->kind == H_READ) {
+        rc = -EBADF;
+    } else {
+        depot *d = fs_depot();
+        if (!d) {
+            fuse_reply_err(req, EIO);
+            return;
+        }
+        pthread_mutex_lock(&h->lock);
+        if (off != (off_t)h->w.len && !(h->stored && off >= (off_t)h->w.len))
+            rc = refuse(req, d, strbuf_str(&h->path), buf, size, DEPOT_EINVAL,
+                        "a write at an offset (write the whole value from the start)");
+        else if (h->kind == H_ATTR)
+            rc = write_attr(req, d, h, buf, size);
+        else
+            rc = write_doc(req, d, h, buf, size);
+        pthread_mutex_unlock(&h->lock);
+    }
+    if (rc < 0)
+        fuse_reply_err(req, -rc);
+    else
+        fuse_reply_write(req, (size_t)rc);
+}
+
+/* A document is stored at close: a valid one checked at its last write, or
+ * one still incomplete, whose error only close() can report. */
+static void ll_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+    (void)ino;
+    struct handle *h = HANDLE(fi);
+    if (!h || (h->kind != H_DOC && h->kind != H_NEWDOC) || h->stored || h->w.len == 0) {
+        fuse_reply_err(req, 0);
+        return;
+    }
+    GET_DEPOT(req, d);
+    pthread_mutex_lock(&h->lock);
+    int rc = store_doc(req, d, h, 0);
+    h->stored = 1;
+    h->complete = 0;
+    if (rc) {
+        rc = refuse(req, d, strbuf_str(&h->path), h->w.buf, h->w.len, rc, NULL);
+    } else if (h->kind == H_NEWDOC) {
+        scratch_unlink(h->key);
+    }
+    strbuf_reset(&h->w);
+    pthread_mutex_unlock(&h->lock);
+    fuse_reply_err(req, -rc);
+}
+
+static void ll_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+    (void)ino;
+    struct handle *h = HANDLE(fi);
+    if (!h) {
+        fuse_reply_err(req, 0);
+        return;
+    }
+    /* A new document that never became one leaves nothing behind. */
+    if (h->kind == H_NEWDOC)
+        scratch_unlink(h->key);
+    while (atomic_load(&h->replying))
+        sched_yield();
+    handle_free(h);
+    fuse_reply_err(req, 0);
+}
+
+static void ll_fsync(fuse_req_t req, fuse_ino_t ino, int datasync, struct fuse_file_info *fi)
+{
+    (void)ino;
+    (void)datasync;
+    (void)fi;
+    fuse_reply_err(req, 0);     /* every change is committed before write() returns */
+}
+
+/* ---- setattr: truncate, chmod, chown, utimens ---- */
+
+static void ll_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
+                       struct fuse_file_info *fi)
+{
+    char key[KEY_MAX];
+    struct stat st;
+    int rc = 0;
+    if (scratch_is_ino((ino_t)ino)) {
+        if (scratch_path_of((ino_t)ino, key, sizeof key)) {
+            fuse_reply_err(req, ENOENT);
+            return;
+        }
+        struct handle *h = fi ? HANDLE(fi) : NULL;
+        if ((to_set & FUSE_SET_ATTR_SIZE) && h && h->kind == H_NEWDOC)
+            rc = attr->st_size == 0 && h->w.len == 0 ? 0 : -EINVAL;
+        else if (to_set & FUSE_SET_ATTR_SIZE)
+            rc = scratch_truncate(key, attr->st_size);
+        if (!rc && (to_set & FUSE_SET_ATTR_MODE))
+            rc = scratch_chmod(key, attr->st_mode);
+        if (!rc && (to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)))
+            rc = scratch_chown(key, to_set & FUSE_SET_ATTR_UID ? attr->st_uid : (uid_t)-1,
+                               to_set & FUSE_SET_ATTR_GID ? attr->st_gid : (gid_t)-1);
+        if (!rc && (to_set & (FUSE_SET_ATTR_MTIME | FUSE_SET_ATTR_MTIME_NOW))) {
+            struct timespec tv[2] = { attr->st_atim, attr->st_mtim };
+            if (to_set & FUSE_SET_ATTR_MTIME_NOW)
+                tv[1].tv_nsec = UTIME_NOW;
+            rc = scratch_utimens(key, tv);
+        }
+        if (!rc)
+            rc = scratch_stat(key, &st);
+        if (rc)
+            fuse_reply_err(req, -rc);
+        else
+            fuse_reply_attr(req, &st, 0);
+        return;
+    }
+    GET_DEPOT(req, d);
+    struct fs_path p;
+    if (get_path(req, d, ino, &p))
+        return;
+    enum fs_type t = fs_nodes[p.node].type;
+    if (to_set & FUSE_SET_ATTR_SIZE) {
+        if (t == FT_DIR || t == FT_OBJ)
+            rc = -EISDIR;
+        else if ((rc = check_writable(&p)) == 0)
+            /* Truncating to 0 begins a new value; it never stores an empty one. */
+            rc = attr->st_size == 0 ? 0 : -EINVAL;
+    }
+    if (!rc && (to_set & (FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)))
+        rc = fs_config.readonly ? -EROFS : -EPERM;
+    /* Times of values are the times of their changes: setting them is
+     * accepted and ignored, so touch, cp -p and tar -x do not fail. */
+    if (!rc)
+        rc = fs_stat(d, &p, &st);
+    if (rc) {
+        fuse_reply_err(req, -rc);
+        return;
+    }
+    double entry, attr_to;
+    fs_timeouts(&p, &entry, &attr_to);
+    fuse_reply_attr(req, &st, attr_to);
+}
+
+/* ---- creating, removing, renaming ---- */
+
+/* Is name "<four digits>.json"?  Sets *year. */
+static int plan_file_year(const char *name, int *year)
+{
+    if (strlen(name) != 9 || strcmp(name + 4, ".json"))
+        return 0;
+    for (int i = 0; i < 4; i++)
+        if (name[i] < '0' || name[i] > '9')
+            return 0;
+    *year = atoi(name);
+    return *year >= 1900;
+}
+
+static void ll_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
+                      struct fuse_file_info *fi)
+{
+    GET_DEPOT(req, d);
+    struct fs_path p, c;
+    char key[KEY_MAX];
+    if (get_path(req, d, parent, &p))
+        return;
+    c = p;
+    int rc = fs_lookup_child(d, &c, name);
+    if (rc == 0) {
+        fuse_reply_err(req, EEXIST);    /* the kernel looks up first; a race */
+        return;
+    }
+    if (rc != -ENOENT) {
+        fuse_reply_err(req, -rc);
+        return;
+    }
+    if (fs_config.readonly) {
+        fuse_reply_err(req, EROFS);
+        return;
+    }
+    const struct fuse_ctx *ctx = fuse_req_ctx(req);
+    enum fs_type t = fs_nodes[p.node].type;
+    const char *dirname = fs_nodes[p.node].name;
+    struct handle *h = NULL;
+    int year;
+    scratch_key(key, sizeof key, parent, name);
+    if (t == FT_OBJ) {
+        /* A scratch file: an editor's swap file, sed's temporary, mkstemp. */
+        if ((rc = scratch_create(key, mode, ctx->uid, ctx->gid)) == 0)
+            h = handle_new(H_SCRATCH);
+    } else if (p.depth == 1 && !strcmp(dirname, "plans") && plan_file_year(name, &year)) {
+        if ((rc = scratch_create(key, 0644, fs_config.uid, fs_config.gid)) == 0
+            && (h = handle_new(H_NEWDOC))) {
+            h->p.kind = DK_PLAN;
+            h->p.id = year;
+        }
+    } else if (p.depth == 1 && !strcmp(dirname, "deliveries") && strlen(name) > 5
+               && !strcmp(name + strlen(name) - 5, ".json")) {
+        if ((rc = scratch_create(key, 0644, fs_config.uid, fs_config.gid)) == 0
+            && (h = handle_new(H_NEWDOC))) {
+            h->p.kind = DK_DELIVERY;
+            snprintf(h->note, sizeof h->note, "%.*s", (int)(strlen(name) - 5), name);
+        }
+    } else {
+        rc = -EACCES;
+    }
+    if (rc == 0 && !h) {
+        scratch_unlink(key);
+        rc = -ENOMEM;
+    }
+    if (rc) {
+        fuse_reply_err(req, -rc);
+        return;
+    }
+    snprintf(h->key, sizeof h->key, "%s", key);
+    fs_path_string(d, &p, &h->path);
+    strbuf_addf(&h->path, "/%s", name);
+    struct fuse_entry_param e;
+    memset(&e, 0, sizeof e);
+    scratch_stat(key, &e.attr);
+    e.ino = e.attr.st_ino;
+    fi->fh = (uintptr_t)h;
+    fi->direct_io = 1;
+    if (fuse_reply_create(req, &e, fi) != 0) {
+        if (h->kind == H_NEWDOC)
+            scratch_unlink(key);
+        handle_free(h);
+    }
+}
+
+/* Replies to an operation that never changes a depot object (rm, rmdir,
+ * mkdir, ln, ln -s): EPERM once the name is checked, EROFS when read-only. */
+static void refuse_op(fuse_req_t req, fuse_ino_t parent, const char *name, int exist_err)
+{
+    GET_DEPOT(req, d);
+    struct fs_path p;
+    if (get_path(req, d, parent, &p))
+        return;
+    int rc = fs_lookup_child(d, &p, name);
+    if (rc == 0 && exist_err)
+        rc = -exist_err;
+    else if (rc == 0 || (rc == -ENOENT && exist_err))
+        rc = fs_config.readonly ? -EROFS : -EPERM;
+    fuse_reply_err(req, -rc);
+}
+
+static void ll_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+    char key[KEY_MAX];
+    scratch_key(key, sizeof key, parent, name);
+    if (scratch_unlink(key) == 0) {
+        fuse_reply_err(req, 0);
+        return;
+    }
+    refuse_op(req, parent, name, 0);    /* nothing is ever deleted */
+}
+
+static void ll_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+    refuse_op(req, parent, name, 0);
+}
+
+static void ll_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode)
+{
+    (void)mode;
+    refuse_op(req, parent, name, EEXIST);
+}
+
+static void ll_symlink(fuse_req_t req, const char *link, fuse_ino_t parent, const char *name)
+{
+    (void)link;
+    refuse_op(req, parent, name, EEXIST);
+}
+
+static void ll_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t parent, const char *name)
+{
+    (void)ino;
+    refuse_op(req, parent, name, EEXIST);
+}
+
+/* Stores text as the value of the resolved attribute or plan at to. */
+static int store_at(fuse_req_t req, depot *d, const struct fs_path *to, const strbuf *text)
+{
+    strbuf path = STRBUF_INIT;
+    int rc;
+    fs_path_string(d, to, &path);
+    if (fs_nodes[to->node].type == FT_ATTR) {
+        if (!to->attr->store) {
+            strbuf_release(&path);
+            return -EACCES;
+        }
+        rc = store_value(req, d, to, to->attr->name, strbuf_str(text), text->len);
+    } else if (fs_nodes[to->node].type == FT_DOC && to->kind == DK_PLAN) {
+        struct actor_buf who;
+        current_actor(req, &who);
+        rc = depot_plan_store(d, (int)to->id, strbuf_str(text), text->len, &who.a);
+        if (rc == DEPOT_OK)
+            atomic_fetch_add(&own_commits, 1);
+    } else {
+        strbuf_release(&path);
+        return -EACCES;
+    }
+    rc = rc ? refuse(req, d, strbuf_str(&path), strbuf_str(text), text->len, rc, NULL) : 0;
+    strbuf_release(&path);
+    return rc;
+}
+
+/*
+ * mv of a view's symlink transfers the object: an item between stations'
+ * equipment/<category>/ directories or into a vehicle's load/, a vehicle
+ * between stations' vehicles/.  The name must stay the same.
+ */
+static int transfer(fuse_req_t req, depot *d, const struct fs_path *src,
+                    const struct fs_path *dstdir, const char *newname)
+{
+    const struct fs_node *sn = &fs_nodes[src->node];
+    const char *attr = NULL;
+    int rc;
+    if (sn->type != FT_LINK || strcmp(src->name, newname))
+        return -EPERM;
+    /* The destination must be a directory whose members are of src's kind. */
+    for (int i = 0; i < fs_node_count; i++) {
+        const struct fs_node *c = &fs_nodes[i];
+        if (c->parent != dstdir->node || c->type != FT_LINK || c->match != FM_VIEW)
+            continue;
+        if (src->kind == DK_ITEM && c->view == DV_SITE_ITEMS) {
+            /* An item keeps its category: equipment/<category>/ must be its own. */
+            strbuf have = STRBUF_INIT, want = STRBUF_INIT;
+            rc = depot_show(d, DK_ITEM, src->id, "category", &have);
+            if (rc == 0)
+                rc = depot_slug(d, DK_CATEGORY, dstdir->slot[1], &want);
+            if (rc == 0) {
+                strbuf_addch(&want, '\n');
+                if (strcmp(strbuf_str(&have), strbuf_str(&want)))
+                    rc = DEPOT_EINVAL;
+            }
+            strbuf_release(&have);
+            strbuf_release(&want);
+            if (rc)
+                return -fs_errno(rc);
+            attr = "station";
+        } else if (src->kind == DK_ITEM && c->view == DV_LOAD) {
+            attr = "vehicle";
+        } else if (src->kind == DK_VEHICLE && c->view == DV_SITE_VEHICLES) {
+            attr = "station";
+        }
+    }
+    if (!attr)
+        return -EPERM;
+    /* The destination directory's object: a site or a vehicle. */
+    strbuf value = STRBUF_INIT, path = STRBUF_INIT;
+    enum depot_kind owner = !strcmp(attr, "vehicle") ? DK_VEHICLE : DK_SITE;
+    rc = depot_slug(d, owner, dstdir->slot[0], &value);
+    fs_path_string(d, dstdir, &path);
+    strbuf_addf(&path, "/%s", newname);
+    /* Leaving a load for a station's shelf unloads the item. */
+    if (rc == 0 && src->kind == DK_ITEM && sn->view == DV_LOAD && !strcmp(attr, "station"))
+        rc = store_value(req, d, src, "vehicle", "none", 4);
+    if (rc == 0) {
+        strbuf_addstr(&value, ": moved with mv");
+        rc = store_value(req, d, src, attr, value.buf, value.len);
+    }
+    rc = rc ? refuse(req, d, strbuf_str(&path), strbuf_str(&value), value.len, rc, NULL) : 0;
+    strbuf_release(&value);
+    strbuf_release(&path);
+    return rc;
+}
+
+static void ll_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
+                      fuse_ino_t newparent, const char *newname, unsigned int flags)
+{
+    char from[KEY_MAX], to[KEY_MAX];
+    struct stat st;
+    int rc;
+    GET_DEPOT(req, d);
+    if (flags & RENAME_EXCHANGE) {
+        fuse_reply_err(req, EINVAL);
+        return;
+    }
+    if (fs_config.readonly) {
+        fuse_reply_err(req, EROFS);
+        return;
+    }
+    struct fs_path dir, dst, src;
+    if (get_path(req, d, newparent, &dir))
+        return;
+    dst = dir;
+    int drc = fs_lookup_child(d, &dst, newname);
+    scratch_key(from, sizeof from, parent, name);
+    scratch_key(to, sizeof to, newparent, newname);
+    if (scratch_stat(from, &st) == 0) {
+        if (drc == -ENOENT) {
+            /* to another name among the scratch files of an object */
+            rc = fs_nodes[dir.node].type == FT_OBJ ? scratch_rename(from, to) : -EACCES;
+        } else if (drc) {
+            rc = drc;
+        } else if (flags & RENAME_NOREPLACE) {
+            rc = -EEXIST;
+        } else {
+            /* An editor's or sed's temporary renamed over a value: a write. */
+            strbuf text = STRBUF_INIT;
+            scratch_content(from, &text);
+            rc = store_at(req, d, &dst, &text);
+            strbuf_release(&text);
+            if (rc == 0)
+                scratch_unlink(from);
+        }
+        fuse_reply_err(req, -rc);
+        return;
+    }
+    if (get_path(req, d, parent, &src))
+        return;
+    if ((rc = fs_lookup_child(d, &src, name)) == 0)
+        rc = drc == 0 ? -EPERM      /* replacing a value or object by renaming: never */
+                      : transfer(req, d, &src, &dir, newname);
+    fuse_reply_err(req, -rc);
+}
+
+static void ll_statfs(fuse_req_t req, fuse_ino_t ino)
+{
+    (void)ino;
+    struct statvfs sv;
+    memset(&sv, 0, sizeof sv);
+    sv.f_bsize = 4096;
+    sv.f_frsize = 4096;
+    sv.f_namemax = FS_NAME_MAX;
+    fuse_reply_statfs(req, &sv);
+}
+
+/* access(2) without default_permissions: what the mode bits say. */
+static void ll_access_in(fuse_req_t req, depot *d, fuse_ino_t ino, int mask)
+{
+    struct stat st;
+    char key[KEY_MAX];
+    int rc = 0;
+    if (scratch_is_ino((ino_t)ino)) {
+        rc = scratch_path_of((ino_t)ino, key, sizeof key) ? -ENOENT : scratch_stat(key, &st);
+    } else {
+            struct fs_path p;
+        if (get_path(req, d, ino, &p))
+            return;
+        rc = fs_stat(d, &p, &st);
+    }
+    if (rc == 0 && (mask & W_OK) && fs_config.readonly)
+        rc = -EROFS;
+    else if (rc == 0 && (((mask & W_OK) && !(st.st_mode & 0222))
+                         || ((mask & X_OK) && !(st.st_mode & 0111))))
+        rc = -EACCES;
+    fuse_reply_err(req, -rc);
+}
+
+static void ll_access(fuse_req_t req, fuse_ino_t ino, int mask)
+{
+    depot *d = fs_depot();
+    if (!d) {
+        fuse_reply_err(req, EIO);
+        return;
+    }
+    depot_read_begin(d);
+    ll_access_in(req, d, ino, mask);
+    depot_read_end(d);
+}
+
+const struct fuse_lowlevel_ops fs_ll_ops = {
+    .init           = ll_init,
+    .destroy        = ll_destroy,
+    .lookup         = ll_lookup,
+    .forget         = ll_forget,
+    .forget_multi   = ll_forget_multi,
+    .getattr        = ll_getattr,
+    .setattr        = ll_setattr,
+    .readlink       = ll_readlink,
+    .opendir        = ll_opendir,
+    .readdir        = ll_readdir,
+    .readdirplus    = ll_readdirplus,
+    .open           = ll_open,
+    .read           = ll_read,
+    .write          = ll_write,
+    .flush          = ll_flush,
+    .release        = ll_release,
+    .fsync          = ll_fsync,
+    .create         = ll_create,
+    .unlink         = ll_unlink,
+    .rmdir          = ll_rmdir,
+    .mkdir          = ll_mkdir,
+    .symlink        = ll_symlink,
+    .link           = ll_link,
+    .rename         = ll_rename,
+    .statfs         = ll_statfs,
+    .access         = ll_access,
+};
+
+void fs_ll_set_session(struct fuse_session *se)
+{
+    session = se;
+}
