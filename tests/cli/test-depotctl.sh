@@ -115,7 +115,7 @@ refused 2 "an unknown option of seed" "$DEPOTCTL" seed x.db --bogus
 refused 2 "an unknown command" "$DEPOTCTL" frobnicate x.db
 refused 2 "no command" "$DEPOTCTL"
 refused 2 "a bad --items" "$DEPOTCTL" seed x.db --items 12abc
-refused 2 "--items 0" "$DEPOTCTL" seed x.db --items 0
+refused 2 "--items past the limit" "$DEPOTCTL" seed x.db --items 100000001
 refused 2 "a negative --seed" "$DEPOTCTL" seed x.db --seed -1
 refused 2 "--items without a value" "$DEPOTCTL" seed x.db --items
 refused 2 "check without a DB" "$DEPOTCTL" check
