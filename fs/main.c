@@ -34,17 +34,19 @@ struct options {
     char *today;
     char *group;
     int ro;
+    int allow_other;
     int help;
     int version;
     int extra;      /* a third non-option argument */
 };
 
-enum { KEY_RO, KEY_HELP, KEY_VERSION };
+enum { KEY_RO, KEY_ALLOW_OTHER, KEY_HELP, KEY_VERSION };
 
 static const struct fuse_opt option_spec[] = {
     { "today=%s", offsetof(struct options, today), 0 },
     { "group=%s", offsetof(struct options, group), 0 },
     FUSE_OPT_KEY("ro", KEY_RO),
+    FUSE_OPT_KEY("allow_other", KEY_ALLOW_OTHER),
     FUSE_OPT_KEY("-h", KEY_HELP),
     FUSE_OPT_KEY("--help", KEY_HELP),
     FUSE_OPT_KEY("-V", KEY_VERSION),
@@ -62,6 +64,9 @@ static int option_proc(void *data, const char *arg, int key, struct fuse_args *o
     case KEY_RO:
         o->ro = 1;
         return 1;           /* keep: libfuse mounts read-only too */
+    case KEY_ALLOW_OTHER:
+        o->allow_other = 1;
+        return 1;           /* keep, and default_permissions is added */
     case KEY_HELP:
         o->help = 1;
         return 0;
@@ -210,6 +215,23 @@ int main(int argc, char *argv[])
     if (!fs_config.db_path)
         goto out_cmd;
 
+    /* Others let in: the kernel checks permission bits.  The source shown
+     * by mount and df is the database (commas escaped for libfuse). */
+    if (o.allow_other && fuse_opt_add_arg(&args, "-odefault_permissions") != 0)
+        goto out_cmd;
+    {
+        strbuf fsname = STRBUF_INIT;
+        strbuf_addstr(&fsname, "-osubtype=depotfs,fsname=");
+        for (const char *c = fs_config.db_path; *c; c++) {
+            if (*c == ',' || *c == '\\')
+                strbuf_addch(&fsname, '\\');
+            strbuf_addch(&fsname, *c);
+        }
+        int bad = fuse_opt_add_arg(&args, strbuf_str(&fsname));
+        strbuf_release(&fsname);
+        if (bad)
+            goto out_cmd;
+    }
     fs_config.foreground = cmd.foreground;
     if (!cmd.foreground)
         openlog("depotfs", LOG_PID, LOG_DAEMON);
