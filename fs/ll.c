@@ -30,9 +30,10 @@
  *    until a change invalidates them; everything else is read anew at
  *    each open.  Opens for reading ask for no flush (noflush).
  *  - Another process changing the database (sqlite3, depotctl): a watcher
- *    thread polls PRAGMA data_version every 250 ms; a change not made by
- *    this daemon invalidates every top-level entry, which drops the kernel's
- *    cached subtrees, so the new values show within a quarter of a second.
+ *    thread polls PRAGMA data_version every 250 ms; any change by another
+ *    connection (SQLite cannot say whether it was one of ours) invalidates
+ *    every top-level entry, which drops the kernel's cached subtrees, so the
+ *    new values show within a quarter of a second.
  *
  * Reading: open() renders the file's text once into the handle, so a
  * sequence of read() calls sees one consistent value.
@@ -185,8 +186,6 @@ static int refuse(fuse_req_t req, depot *d, const char *path, const char *buf, s
 
 /* ---- invalidation after a change ---- */
 
-static atomic_uint own_commits;
-
 /* Drops the kernel's cached attributes and pages of every attribute file
  * of (k, id), and the attributes of its directory.  Safe inside a write:
  * writes are direct I/O, so the writer holds no page lock. */
@@ -271,7 +270,6 @@ static void before_change(depot *d, enum depot_kind k, int64_t id, struct load_c
 static void after_change(depot *d, enum depot_kind k, int64_t id, int64_t module,
                          struct load_ctx *load)
 {
-    atomic_fetch_add(&own_commits, 1);
     invalidate_object(k, id, module);
     if (k == DK_VEHICLE) {
         for (size_t i = 0; i < load->n; i++)
@@ -299,7 +297,6 @@ static void *watch(void *arg)
     depot *d = open_depot();
     sqlite3_stmt *st = NULL;
     long long last = -1;
-    unsigned seen = atomic_load(&own_commits);
     if (d && sqlite3_prepare_v2(depot_db(d), "PRAGMA data_version", -1, &st, NULL) != SQLITE_OK)
         st = NULL;
     while (!atomic_load(&watcher_stop)) {
@@ -321,12 +318,13 @@ static void *watch(void *arg)
             if (sqlite3_step(st) == SQLITE_ROW)
                 v = sqlite3_column_int64(st, 0);
             sqlite3_reset(st);
-            unsigned now = atomic_load(&own_commits);
-            /* Changed, and not (only) by us: we cannot tell what, so all. */
-            if (last >= 0 && v != last && now == seen)
+            /* Changed by another connection: one of ours, or another
+             * process.  SQLite cannot tell which, and our own changes have
+             * been invalidated precisely already, so this costs only
+             * cached entries while writes go on: correctness first. */
+            if (last >= 0 && v != last)
                 all = 1;
             last = v;
-            seen = now;
         }
         if (all && !atomic_load(&watcher_stop))
             invalidate_all();
@@ -900,8 +898,6 @@ static int store_doc(fuse_req_t req, depot *d, struct handle *h, int check)
     else
         rc = (check ? depot_delivery_check : depot_delivery_store)(d, h->note, h->w.buf,
                                                                   h->w.len, &who.a);
-    if (rc == DEPOT_OK && !check)
-        atomic_fetch_add(&own_commits, 1);
     return rc;
 }
 
@@ -1307,8 +1303,6 @@ static int store_at(fuse_req_t req, depot *d, const struct fs_path *to, const st
         struct actor_buf who;
         current_actor(req, &who);
         rc = depot_plan_store(d, (int)to->id, strbuf_str(text), text->len, &who.a);
-        if (rc == DEPOT_OK)
-            atomic_fetch_add(&own_commits, 1);
     } else {
         strbuf_release(&path);
         return -EACCES;

@@ -1,0 +1,50 @@
+#!/bin/sh
+# test-coherence.sh: the kernel caches values, so every way a value can
+# change must show at once (or, for another process writing the database,
+# within a second): a write through one path read through another, the
+# files that depend on it (item.json, history, summaries, reports, views),
+# and a change made with sqlite3 behind the daemon's back.
+. "$(dirname "$0")/lib.sh"
+mount_depot 2000
+
+tag=$(sql "SELECT tag FROM item WHERE status = 'in-service' AND vehicle_id IS NULL ORDER BY id LIMIT 1")
+site=$(sql "SELECT s.slug FROM item i JOIN site s ON s.id = i.station_id WHERE tag = '$tag'")
+cat=$(sql "SELECT c.slug FROM item i JOIN category c ON c.id = i.category_id WHERE tag = '$tag'")
+I="$M/equipment/$tag"
+V="$M/stations/$site/equipment/$cat/$tag"
+# Warm every cache: stat and read everything involved, twice.
+for i in 1 2; do ls -lR "$I" "$M/stations/$site" >/dev/null; cat "$I"/* "$V/status" "$M/stations/$site/summary" >/dev/null; done
+
+summary_before=$(cat "$M/stations/$site/summary")
+echo "maintenance: coherence test" >"$V/status"
+check_eq "written through a view, read through the canonical path" "maintenance" "$(cat "$I/status")"
+check_eq "... and its size follows" "12" "$(stat -c %s "$I/status")"
+check_eq "item.json follows at once" "maintenance" "$(jq -r .status "$I/item.json")"
+check "history follows at once" grep -q "coherence test" "$I/history"
+check_not "the station summary changes with it" test "$summary_before" = "$(cat "$M/stations/$site/summary")"
+echo 2026-11-30 >"$I/last-inspection"
+iv=$(sql "SELECT inspection_interval FROM category WHERE slug = '$cat'")
+check_eq "a derived value (next-inspection) follows at once" \
+    "$(sql "SELECT date('2026-11-30', '+$iv days')")" "$(cat "$I/next-inspection")"
+life=$(cat "$M/categories/$cat/service-life")
+echo $((life + 1)) >"$M/categories/$cat/service-life"
+sleep 0.5
+check_eq "a category's service life moves every expiry date" \
+    "$(sql "SELECT date(acquired, '+$((life + 1)) years') FROM item WHERE tag = '$tag'")" "$(cat "$I/expires")"
+other=jiaochangkou; [ "$site" = "$other" ] && other=hualongqiao
+echo "$other" >"$I/station"
+check_not "a transfer leaves the old station's view at once" test -e "$V"
+check "... and appears in the new one" test -L "$M/stations/$other/equipment/$cat/$tag"
+
+# Behind the daemon's back.
+cat "$I/notes" >/dev/null; stat "$I/notes" >/dev/null
+sqlite3 "$DB" "UPDATE item SET notes = 'changed by sqlite3' WHERE tag = '$tag'"
+sleep 1
+check_eq "a change made with sqlite3 shows within a second" "changed by sqlite3" "$(cat "$I/notes")"
+check_eq "... with its new size" "19" "$(stat -c %s "$I/notes")"
+mod=$(sql "SELECT slug FROM reserve_module ORDER BY id LIMIT 1")
+line=$(sql "SELECT l.slug FROM reserve_line l JOIN reserve_module m ON m.id = l.module_id WHERE m.slug = '$mod' ORDER BY l.id LIMIT 1")
+cat "$M/reserves/$mod/$line/count" >/dev/null
+sqlite3 "$DB" "UPDATE reserve_line SET count = 4242 WHERE slug = '$line'"
+sleep 1
+check_eq "a count changed with sqlite3 shows within a second" "4242" "$(cat "$M/reserves/$mod/$line/count")"
