@@ -26,9 +26,10 @@
  *  - Summaries, reports, logs, documents, directories that list objects,
  *    view symlinks: attributes never cached, so size and mtime are always
  *    fresh.
- *  - File data: an attribute's pages stay cached across opens (keep_cache)
- *    until a change invalidates them; everything else is read anew at
- *    each open.  Opens for reading ask for no flush (noflush).
+ *  - File data is never cached: reads are direct I/O from a snapshot the
+ *    open took, so size and content always come from the same moment even
+ *    while another process writes (the kernel would otherwise cut or pad
+ *    fresh text to a size it cached).  Opens for reading ask for no flush.
  *  - Another process changing the database (sqlite3, depotctl): a watcher
  *    thread polls PRAGMA data_version every 250 ms; any change by another
  *    connection (SQLite cannot say whether it was one of ours) invalidates
@@ -785,16 +786,12 @@ static void ll_open_in(fuse_req_t req, depot *d, fuse_ino_t ino, struct fuse_fil
     fs_path_string(d, &p, &h->path);
     fi->fh = (uintptr_t)h;
     if (h->kind == H_READ) {
-        /* Reading needs no flush.  A value's pages stay cached until it
-         * changes (invalidate_object drops them); the kernel may then fill
-         * them through any open file, even one being released, so such a
-         * file has no handle and read() renders from the inode alone. */
+        /* Reading needs no flush.  It is direct I/O from the snapshot taken
+         * here: the kernel then neither cuts nor pads the text to a size it
+         * cached a moment earlier, which a concurrent writer could make
+         * stale (a reader must never see "10" of "100"). */
         fi->noflush = 1;
-        fi->keep_cache = t == FT_ATTR && !(p.attr->flags & DEPOT_ATTR_VOLATILE);
-        if (fi->keep_cache) {
-            handle_free(h);
-            fi->fh = 0;
-        }
+        fi->direct_io = 1;
     } else {
         /* Writes bypass the page cache: no stale pages of a refused or
          * rewritten value ("+1" is stored as "13"), no page locks held
@@ -816,41 +813,12 @@ static void ll_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
     depot_read_end(d);
 }
 
-/* read() of a cached value, which has no handle: rendered from the inode. */
-static void read_value(fuse_req_t req, depot *d, fuse_ino_t ino, size_t size, off_t off)
-{
-    struct fs_path p;
-    strbuf t = STRBUF_INIT;
-    if (get_path(req, d, ino, &p))
-        return;
-    int rc = fs_content(d, &p, &t);
-    if (rc)
-        fuse_reply_err(req, -rc);
-    else if (off < 0)
-        fuse_reply_err(req, EINVAL);
-    else if ((size_t)off >= t.len)
-        fuse_reply_buf(req, NULL, 0);
-    else
-        fuse_reply_buf(req, t.buf + off, t.len - (size_t)off < size ? t.len - (size_t)off : size);
-    strbuf_release(&t);
-}
-
 static void ll_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
                     struct fuse_file_info *fi)
 {
+    (void)ino;
     struct handle *h = HANDLE(fi);
     char *buf;
-    if (!h) {
-        depot *d = fs_depot();
-        if (!d) {
-            fuse_reply_err(req, EIO);
-            return;
-        }
-        depot_read_begin(d);
-        read_value(req, d, ino, size, off);
-        depot_read_end(d);
-        return;
-    }
     if (h->kind == H_SCRATCH || h->kind == H_NEWDOC) {
         if (!(buf = malloc(size ? size : 1))) {
             fuse_reply_err(req, ENOMEM);
