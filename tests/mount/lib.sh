@@ -30,7 +30,7 @@ cleanup() {
         # The sanitized daemon reports leaks and errors when it exits.
         wait "$DPID" 2>/dev/null
     fi
-    if [ -s "$LOG" ] && grep -qE 'ERROR: AddressSanitizer|runtime error|LeakSanitizer' "$LOG"; then
+    if [ -s "$LOG" ] && grep -qE 'ERROR: AddressSanitizer|runtime error|LeakSanitizer|ERROR SUMMARY: [1-9]|^==[0-9]+== ' "$LOG"; then
         echo "not ok - daemon sanitizer report:"
         sed -n '1,60p' "$LOG"
         FAIL=$((FAIL + 1))
@@ -58,7 +58,8 @@ check_eq() {
     if [ "$2" = "$3" ]; then ok "$1"; else fail "$1: expected '$2', got '$3'"; fi
 }
 
-# mount_depot [ITEMS] [extra depotfs args...]: seed and mount.
+# mount_depot [ITEMS] [extra depotfs args...]: seed and mount.  $VALGRIND,
+# if set, is a command prefix for the daemon (make valgrind).
 mount_depot() {
     items=${1:-2000}
     [ $# -gt 0 ] && shift
@@ -66,12 +67,12 @@ mount_depot() {
     if [ ! -e "$DB" ]; then
         "$DEPOTCTL" seed "$DB" --items "$items" --seed 1 >/dev/null || { fail "seed"; exit 1; }
     fi
-    "$DEPOTFS" -f -o today="$TODAY" "$@" "$DB" "$M" >"$LOG" 2>&1 &
+    ${VALGRIND:-} "$DEPOTFS" -f -o today="$TODAY" "$@" "$DB" "$M" >"$LOG" 2>&1 &
     DPID=$!
     i=0
     while ! mountpoint -q "$M"; do
         i=$((i + 1))
-        if [ $i -gt 200 ] || ! kill -0 "$DPID" 2>/dev/null; then
+        if [ $i -gt 600 ] || ! kill -0 "$DPID" 2>/dev/null; then
             fail "mount"; cat "$LOG"; exit 1
         fi
         sleep 0.05

@@ -1,0 +1,11 @@
+# make valgrind: the main mounted suites against the plain daemon under
+# valgrind --leak-check=full; any valgrind error (a definite leak
+# included) fails the suite through tests/mount/lib.sh.
+VALGRIND_SUITES ?= tests/mount/test-read.sh tests/mount/test-write.sh tests/mount/test-plans.sh
+
+.PHONY: valgrind
+valgrind: build/depotfs build/depotctl
+	@rc=0; for t in $(VALGRIND_SUITES); do \
+	    VALGRIND="valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99" \
+	    DEPOTFS=build/depotfs DEPOTCTL=build/depotctl sh $$t | tail -n 3 || rc=1; \
+	done; exit $$rc
