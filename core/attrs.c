@@ -579,6 +579,36 @@ static int show_vehicle_json(depot *d, int64_t id, strbuf *out)
     return show_json(d, DK_VEHICLE, id, out);
 }
 
+/*
+ * Applies a vehicle's change to every item loaded on it, each journalled
+ * with the reason "<before><callsign><after>": unloads them (site 0) or
+ * moves them to site.  Inside the caller's transaction; a depot code.
+ */
+static int cascade_load(depot *d, const depot_actor *who, int64_t vehicle, const char *before,
+                        const char *after, int64_t site, int *changed)
+{
+    strbuf reason = STRBUF_INIT;
+    int64_t *ids = NULL;
+    size_t n = 0;
+    strbuf_addstr(&reason, before);
+    int rc = obj_slug(d, DK_VEHICLE, vehicle, &reason);
+    strbuf_addstr(&reason, after);
+    if (!rc)
+        rc = loaded_items(d, vehicle, &ids, &n);
+    for (size_t i = 0; i < n && !rc; i++) {
+        sqlite3_stmt *st = site
+            ? stmt2(d, "UPDATE item SET station_id = ?1 WHERE id = ?2", site, ids[i])
+            : unload_stmt(d, ids[i]);
+        rc = !st ? DEPOT_EIO
+           : update_journalled(d, who, DK_ITEM, ids[i], site ? "station" : "vehicle",
+                               site ? show_item_station : show_item_vehicle, st,
+                               strbuf_str(&reason), changed);
+    }
+    free(ids);
+    strbuf_release(&reason);
+    return rc;
+}
+
 static int store_vehicle_status(depot *d, int64_t id, const depot_value *v, const depot_actor *who)
 {
     int w = parse_word(v->text, vehicle_statuses, NULL);
@@ -596,22 +626,7 @@ static int store_vehicle_status(depot *d, int64_t id, const depot_value *v, cons
                            v->reason, &changed);
     if (!rc && !strcmp(vehicle_statuses[w], "retired")) {
         /* a retired vehicle carries nothing */
-        strbuf reason = STRBUF_INIT;
-        int64_t *ids = NULL;
-        size_t n = 0;
-        strbuf_addstr(&reason, "vehicle ");
-        rc = obj_slug(d, DK_VEHICLE, id, &reason);
-        strbuf_addstr(&reason, " retired");
-        if (!rc)
-            rc = loaded_items(d, id, &ids, &n);
-        for (size_t i = 0; i < n && !rc; i++) {
-            st = unload_stmt(d, ids[i]);
-            rc = st ? update_journalled(d, who, DK_ITEM, ids[i], "vehicle", show_item_vehicle,
-                                        st, strbuf_str(&reason), &changed)
-                    : DEPOT_EIO;
-        }
-        free(ids);
-        strbuf_release(&reason);
+        rc = cascade_load(d, who, id, "vehicle ", " retired", 0, &changed);
     }
     return finish(d, rc, changed);
 }
@@ -631,21 +646,7 @@ static int store_vehicle_station(depot *d, int64_t id, const depot_value *v, con
             : DEPOT_EIO;
     if (!rc) {
         /* its load moves with it */
-        strbuf reason = STRBUF_INIT;
-        int64_t *ids = NULL;
-        size_t n = 0;
-        strbuf_addstr(&reason, "moved with vehicle ");
-        rc = obj_slug(d, DK_VEHICLE, id, &reason);
-        if (!rc)
-            rc = loaded_items(d, id, &ids, &n);
-        for (size_t i = 0; i < n && !rc; i++) {
-            st = stmt2(d, "UPDATE item SET station_id = ?1 WHERE id = ?2", site, ids[i]);
-            rc = st ? update_journalled(d, who, DK_ITEM, ids[i], "station", show_item_station,
-                                        st, strbuf_str(&reason), &changed)
-                    : DEPOT_EIO;
-        }
-        free(ids);
-        strbuf_release(&reason);
+        rc = cascade_load(d, who, id, "moved with vehicle ", "", site, &changed);
     }
     return finish(d, rc, changed);
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <CUnit/Basic.h>
 
@@ -57,6 +58,16 @@ depot *test_depot_seeded(long items)
         return NULL;
     }
     return d;
+}
+
+void test_remove_db(const char *path)
+{
+    char b[512];
+    unlink(path);
+    snprintf(b, sizeof b, "%s-wal", path);
+    unlink(b);
+    snprintf(b, sizeof b, "%s-shm", path);
+    unlink(b);
 }
 
 long long test_sql_int(depot *d, const char *sql)

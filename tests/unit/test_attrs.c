@@ -839,22 +839,13 @@ static void test_read_only_and_unknown(void)
     depot_close(d);
 }
 
-static void remove_db(const char *p)
-{
-    char b[512];
-    unlink(p);
-    snprintf(b, sizeof b, "%s-wal", p);
-    unlink(b);
-    snprintf(b, sizeof b, "%s-shm", p);
-    unlink(b);
-}
 
 static void test_read_only_depot(void)
 {
     char path[256];
     depot *d = NULL;
     snprintf(path, sizeof path, "/tmp/depot-unit-%ld-attrs-ro.db", (long)getpid());
-    remove_db(path);
+    test_remove_db(path);
     CU_ASSERT_EQUAL_FATAL(depot_open(path, DEPOT_OPEN_CREATE, &d, NULL), DEPOT_OK);
     int filled = fill(d);
     depot_close(d);
@@ -894,7 +885,7 @@ static void test_read_only_depot(void)
     CU_ASSERT_EQUAL(journal_rows(d), 0);
     strbuf_release(&out);
     depot_close(d);
-    remove_db(path);
+    test_remove_db(path);
 }
 
 /* ---- the object files ---- */

@@ -28,15 +28,6 @@ static void temp_path(char *buf, size_t n, const char *tag)
     unlink(buf);
 }
 
-static void remove_db(const char *p)
-{
-    char b[512];
-    unlink(p);
-    snprintf(b, sizeof b, "%s-wal", p);
-    unlink(b);
-    snprintf(b, sizeof b, "%s-shm", p);
-    unlink(b);
-}
 
 static void test_open_refusals(void)
 {
@@ -61,7 +52,7 @@ static void test_open_refusals(void)
     strbuf_reset(&err);
     CU_ASSERT_EQUAL(depot_open(path, 0, &d, &err), DEPOT_ENOTDEPOT);
     CU_ASSERT_PTR_NOT_NULL(strstr(strbuf_str(&err), "not a database"));
-    remove_db(path);
+    test_remove_db(path);
 
     /* SQLite, but another application's tables */
     temp_path(path, sizeof path, "other");
@@ -72,7 +63,7 @@ static void test_open_refusals(void)
     strbuf_reset(&err);
     CU_ASSERT_EQUAL(depot_open(path, DEPOT_OPEN_CREATE, &d, &err), DEPOT_ENOTDEPOT);
     CU_ASSERT_PTR_NOT_NULL(strstr(strbuf_str(&err), "not a depot"));
-    remove_db(path);
+    test_remove_db(path);
 
     /* a newer schema */
     temp_path(path, sizeof path, "newer");
@@ -84,7 +75,7 @@ static void test_open_refusals(void)
     strbuf_reset(&err);
     CU_ASSERT_EQUAL(depot_open(path, 0, &d, &err), DEPOT_EVERSION);
     CU_ASSERT_PTR_NOT_NULL(strstr(strbuf_str(&err), "newer"));
-    remove_db(path);
+    test_remove_db(path);
 
     /* a created file reopens, in WAL mode */
     temp_path(path, sizeof path, "ok");
@@ -93,7 +84,7 @@ static void test_open_refusals(void)
     CU_ASSERT_EQUAL_FATAL(depot_open(path, 0, &d, NULL), DEPOT_OK);
     CU_ASSERT_EQUAL(test_sql_int(d, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
     depot_close(d);
-    remove_db(path);
+    test_remove_db(path);
     strbuf_release(&err);
 }
 

@@ -425,23 +425,14 @@ static void test_export_json(void)
 
 /* ---- backup ---- */
 
-static void remove_db(const char *p)
-{
-    char b[512];
-    unlink(p);
-    snprintf(b, sizeof b, "%s-wal", p);
-    unlink(b);
-    snprintf(b, sizeof b, "%s-shm", p);
-    unlink(b);
-}
 
 static void test_backup(void)
 {
     char src[256], dst[256];
     snprintf(src, sizeof src, "/tmp/depot-unit-%ld-backup-src.db", (long)getpid());
     snprintf(dst, sizeof dst, "/tmp/depot-unit-%ld-backup-dst.db", (long)getpid());
-    remove_db(src);
-    remove_db(dst);
+    test_remove_db(src);
+    test_remove_db(dst);
     depot *d = NULL, *c = NULL;
     CU_ASSERT_EQUAL_FATAL(depot_open(src, DEPOT_OPEN_CREATE, &d, NULL), DEPOT_OK);
     depot_seed_opts o = { .items = 300, .seed = 3 };
@@ -480,8 +471,8 @@ static void test_backup(void)
     strbuf_release(&a);
     strbuf_release(&b);
     depot_close(d);
-    remove_db(src);
-    remove_db(dst);
+    test_remove_db(src);
+    test_remove_db(dst);
 }
 
 static CU_TestInfo tests[] = {

@@ -20,15 +20,6 @@ static void temp_path(char *buf, size_t n, const char *tag)
     unlink(buf);
 }
 
-static void remove_db(const char *p)
-{
-    char b[512];
-    unlink(p);
-    snprintf(b, sizeof b, "%s-wal", p);
-    unlink(b);
-    snprintf(b, sizeof b, "%s-shm", p);
-    unlink(b);
-}
 
 /* The whole file at path, malloc'd (NULL if unreadable); *len its size. */
 static unsigned char *slurp(const char *path, size_t *len)
@@ -101,7 +92,7 @@ static void test_upgrade_from_empty(void)
                                     " WHERE integrity_check = 'ok'"), 1);
     CU_ASSERT_EQUAL(test_sql_int(d, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
     depot_close(d);
-    remove_db(path);
+    test_remove_db(path);
     depot_close(ref);
     strbuf_release(&want);
     strbuf_release(&have);
@@ -167,7 +158,7 @@ static void test_upgrade_refusals(void)
         free(before);
         free(after);
         strbuf_release(&err);
-        remove_db(path);
+        test_remove_db(path);
     }
 }
 

@@ -31,6 +31,8 @@ depot *test_depot_empty(void);
 depot *test_depot_seeded(long items);
 /* The first column of the first row of sql (no parameters) as int64; -1 on error. */
 long long test_sql_int(depot *d, const char *sql);
+/* Removes a database file and its -wal and -shm files, if present. */
+void test_remove_db(const char *path);
 /* An actor for tests: uid 1000, user "tester", pid 42, process "cunit". */
 extern const depot_actor test_actor;
 
