@@ -1100,9 +1100,14 @@ static void ll_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
     if (to_set & FUSE_SET_ATTR_SIZE) {
         if (t == FT_DIR || t == FT_OBJ)
             rc = -EISDIR;
-        else if ((rc = check_writable(&p)) == 0)
-            /* Truncating to 0 begins a new value; it never stores an empty one. */
-            rc = attr->st_size == 0 ? 0 : -EINVAL;
+        else if ((rc = check_writable(&p)) == 0 && attr->st_size != 0) {
+            /* Truncating to 0 begins a new value; it never stores an empty
+             * one.  Truncating to the value's own length (open "r+", write,
+             * truncate) changes nothing; any other length is refused. */
+            rc = fs_stat(d, &p, &st);
+            if (rc == 0 && st.st_size != attr->st_size)
+                rc = -EINVAL;
+        }
     }
     if (!rc && (to_set & (FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)))
         rc = fs_config.readonly ? -EROFS : -EPERM;

@@ -163,6 +163,21 @@ printf 'rubbish\n' >"$I/.status.new"
 check_not "renaming an invalid value over an attribute is refused" mv "$I/.status.new" "$I/status"
 check_eq "... and the value is unchanged" "out-of-service" "$(cat "$I/status")"
 rm -f "$I/.status.new"
+printf ',s/out-of-service/maintenance/\nw\nq\n' | ed -s "$I/status"
+check_eq "ed changes a value" "maintenance" "$(cat "$I/status")"
+if command -v vim >/dev/null; then
+    vim -E -s -c '%s/.*/in-service/' -c wq "$I/status" </dev/null
+    check_eq "vim changes a value" "in-service" "$(cat "$I/status")"
+    check_not "vim's write of an invalid value fails" vim -E -s -c '%s/.*/broken/' -c wq "$I/status"
+    check_eq "... and leaves the value" "in-service" "$(cat "$I/status")"
+    check_eq "vim leaves no swap or backup file behind" "" "$(ls -a "$I" | grep -E '~$|\.sw.$' || true)"
+fi
+python3 -c "
+with open('$I/status', 'r+') as f:
+    f.seek(0); f.write('reserve\n'); f.truncate()
+"
+check_eq "Python's open('r+'), write, truncate() changes a value" "reserve" "$(cat "$I/status")"
+check_not "truncate to another length is refused" truncate -s 3 "$I/status"
 
 # --- concurrency: 8 writers on one count, readers all along ---
 echo 1000 >"$C"
