@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <limits.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,6 +136,13 @@ static int check_today(const char *today)
     return ok;
 }
 
+/* The exit status for what the loop returned: libfuse reports the signal
+ * that ended it (Ctrl-C, kill, hangup), which is a clean unmount. */
+static int loop_status(int rc)
+{
+    return rc == 0 || rc == SIGINT || rc == SIGTERM || rc == SIGHUP ? 0 : 1;
+}
+
 int main(int argc, char *argv[])
 {
     struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
@@ -247,7 +255,7 @@ int main(int argc, char *argv[])
     if (fuse_daemonize(cmd.foreground) != 0)
         goto out_unmount;
     if (cmd.singlethread) {
-        ret = fuse_session_loop(se) ? 1 : 0;
+        ret = loop_status(fuse_session_loop(se));
     } else {
         loop = fuse_loop_cfg_create();
         if (!loop)
@@ -255,8 +263,10 @@ int main(int argc, char *argv[])
         fuse_loop_cfg_set_clone_fd(loop, (unsigned)cmd.clone_fd);
         if (cmd.max_threads && cmd.max_threads <= 1000)
             fuse_loop_cfg_set_max_threads(loop, cmd.max_threads);
-        fuse_loop_cfg_set_idle_threads(loop, cmd.max_idle_threads ? cmd.max_idle_threads : 8);
-        ret = fuse_session_loop_mt(se, loop) ? 1 : 0;
+        /* libfuse marks an unset value with UINT_MAX */
+        fuse_loop_cfg_set_idle_threads(loop, cmd.max_idle_threads && cmd.max_idle_threads <= 1000
+                                             ? cmd.max_idle_threads : 8);
+        ret = loop_status(fuse_session_loop_mt(se, loop));
         fuse_loop_cfg_destroy(loop);
     }
 out_unmount:

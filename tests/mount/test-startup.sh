@@ -48,3 +48,13 @@ check_eq "daemon mode exits 0 after mounting" "0" "$?"
 check "daemon mode serves the tree" test -s "$M/README"
 fusermount3 -u "$M"
 check_not "fusermount3 -u unmounts it" mountpoint -q "$M"
+
+# Foreground: a signal to stop (SIGTERM; Ctrl-C sends SIGINT, which sh makes
+# background jobs ignore) unmounts cleanly, exit status 0, nothing on stderr.
+mount_depot
+kill -TERM "$DPID"
+wait "$DPID"
+check_eq "SIGTERM in the foreground exits 0" "0" "$?"
+DPID=""
+check_not "... and leaves no mount" mountpoint -q "$M"
+check_eq "a quiet start and stop print nothing" "" "$(cat "$LOG")"
