@@ -141,17 +141,43 @@ struct actor_buf {
     char comm[64];
 };
 
+/* The login name of uid (or the uid in decimal) into buf.  The last few
+ * answers are kept: every write needs one, and the passwd database is a
+ * file read per lookup. */
+static void user_name(uid_t uid, char *buf, size_t size)
+{
+    static struct { uid_t uid; char name[64]; int used; } cache[8];
+    static unsigned next;
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    pthread_mutex_lock(&lock);
+    for (size_t i = 0; i < sizeof cache / sizeof cache[0]; i++) {
+        if (cache[i].used && cache[i].uid == uid) {
+            snprintf(buf, size, "%s", cache[i].name);
+            pthread_mutex_unlock(&lock);
+            return;
+        }
+    }
+    pthread_mutex_unlock(&lock);
+    struct passwd pw, *res = NULL;
+    char tmp[1024];
+    if (getpwuid_r(uid, &pw, tmp, sizeof tmp, &res) == 0 && res)
+        snprintf(buf, size, "%s", res->pw_name);
+    else
+        snprintf(buf, size, "%ld", (long)uid);
+    pthread_mutex_lock(&lock);
+    unsigned slot = next++ % (sizeof cache / sizeof cache[0]);
+    cache[slot].uid = uid;
+    cache[slot].used = 1;
+    snprintf(cache[slot].name, sizeof cache[slot].name, "%s", buf);
+    pthread_mutex_unlock(&lock);
+}
+
 static void current_actor(fuse_req_t req, struct actor_buf *b)
 {
     const struct fuse_ctx *c = fuse_req_ctx(req);
-    struct passwd pw, *res = NULL;
-    char tmp[1024];
     b->a.uid = (long)c->uid;
     b->a.pid = (long)c->pid;
-    if (getpwuid_r(c->uid, &pw, tmp, sizeof tmp, &res) == 0 && res)
-        snprintf(b->user, sizeof b->user, "%s", res->pw_name);
-    else
-        snprintf(b->user, sizeof b->user, "%ld", (long)c->uid);
+    user_name(c->uid, b->user, sizeof b->user);
     b->comm[0] = '\0';
     char path[64];
     snprintf(path, sizeof path, "/proc/%ld/comm", (long)c->pid);
@@ -795,8 +821,10 @@ static void ll_open_in(fuse_req_t req, depot *d, fuse_ino_t ino, struct fuse_fil
     } else {
         /* Writes bypass the page cache: no stale pages of a refused or
          * rewritten value ("+1" is stored as "13"), no page locks held
-         * while we invalidate. */
+         * while we invalidate.  A value is stored by its write(), so only
+         * documents (stored at close) need the flush. */
         fi->direct_io = 1;
+        fi->noflush = h->kind == H_ATTR;
     }
     fuse_reply_open(req, fi);
 }
