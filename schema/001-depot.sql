@@ -84,6 +84,8 @@ CREATE TABLE item (
     created_ns  INTEGER NOT NULL
 );
 CREATE INDEX item_station ON item(station_id, category_id);
+-- Covers a station's counts by category and status (stations/<site>/summary).
+CREATE INDEX item_station_status ON item(station_id, category_id, status);
 CREATE INDEX item_category ON item(category_id);
 CREATE INDEX item_vehicle ON item(vehicle_id) WHERE vehicle_id IS NOT NULL;
 CREATE INDEX item_acquired ON item(category_id, acquired);
