@@ -420,12 +420,8 @@ int fs_from_ino(depot *d, ino_t ino, struct fs_path *p)
         p->attr = &attrs[p->attr_index];
         if (fs_nodes[n->parent].bind >= 0)
             p->slot[fs_nodes[n->parent].bind] = p->id;
+        /* Whether the object exists is known when its value is shown. */
         strbuf_addstr(&name, p->attr->name);
-        {
-            strbuf obj = STRBUF_INIT;   /* the object must exist */
-            rc = add_slug(d, p->kind, p->id, &obj);
-            strbuf_release(&obj);
-        }
         break;
     }
     case FT_LINK:
