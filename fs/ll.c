@@ -17,10 +17,9 @@
  * Caching and coherence.
  *  - Attribute files (but summaries) and object directories: cached for a day.  After
  *    every accepted change, before the write() returns, the attributes of
- *    every attribute file of each object the change touched are invalidated,
- *    attributes and pages (fuse_lowlevel_notify_inval_inode); writes use
- *    direct I/O, so the write in progress holds no page lock to deadlock
- *    on.  Cascades (a vehicle's load moving with it, unloading on
+ *    every attribute file of each object the change touched are invalidated
+ *    (fuse_lowlevel_notify_inval_inode with a negative offset: attributes
+ *    only, no page lock, so no deadlock with the write in progress).  Cascades (a vehicle's load moving with it, unloading on
  *    retirement) invalidate the items involved; a category change moves
  *    every item's expiry, so it invalidates the whole tree (below).
  *  - Summaries, reports, logs, documents, directories that list objects,
@@ -213,9 +212,9 @@ static int refuse(fuse_req_t req, depot *d, const char *path, const char *buf, s
 
 /* ---- invalidation after a change ---- */
 
-/* Drops the kernel's cached attributes and pages of every attribute file
- * of (k, id), and the attributes of its directory.  Safe inside a write:
- * writes are direct I/O, so the writer holds no page lock. */
+/* Drops the kernel's cached attributes of every attribute file of (k, id)
+ * and of its directory (contents are never cached).  Safe inside a write:
+ * a negative offset touches no page, so no page lock is taken. */
 static void invalidate_object(enum depot_kind k, int64_t id, int64_t module)
 {
     int row = fs_attr_row(k);
@@ -234,7 +233,7 @@ static void invalidate_object(enum depot_kind k, int64_t id, int64_t module)
     for (size_t i = 0; i < na; i++) {
         p.node = row;
         p.attr_index = (int)i;
-        fuse_lowlevel_notify_inval_inode(session, fs_ino(&p), 0, 0);
+        fuse_lowlevel_notify_inval_inode(session, fs_ino(&p), -1, 0);
     }
     p.node = fs_nodes[row].parent;
     if (k != DK_LINE)
