@@ -13,7 +13,9 @@
  * splitmix64 generator seeded from the caller's seed drives every random
  * choice, and the reference date is fixed (REF_DATE, not the clock), so the
  * same seed gives the same depot byte for byte, on any machine, any day.
- * The rules the data keeps: nothing is at a site before the site opened;
+ * The rules the data keeps: no item is at a site before the site opened,
+ * and no vehicle either, but at Hualongqiao, the relocated (迁建)
+ * special-service station, which took over its old fleet in 2025;
  * items are loaded only on working vehicles of their own station; items
  * past their service life are partly retired; inspections are spread so
  * that some are overdue on REF_DATE and a few items were never inspected.
@@ -253,13 +255,13 @@ static const struct vehicle_fact {
     { "hook-lift",        2016, "jiaochangkou", "in-service" },
     { "command-comms",    2016, "jiaochangkou", "standby" },
     { "foam-tender",      2017, "jiaochangkou", "in-service" },
-    { "cafs-tender",      2017, "jiaochangkou", "in-service" },
-    { "hazmat-decon",     2017, "jiaochangkou", "in-service" },
+    { "cafs-tender",      2017, "hualongqiao",  "in-service" },
+    { "hazmat-decon",     2017, "hualongqiao",  "in-service" },
     { "water-tender",     2017, "jiaochangkou", "in-service" },
     { "long-range-water", 2017, "jiaochangkou", "out-of-service" },
-    { "aerial-platform",  2018, "jiaochangkou", "in-service" },
-    { "high-spray",       2018, "jiaochangkou", "in-service" },
-    { "rescue",           2018, "jiaochangkou", "in-service" },
+    { "aerial-platform",  2018, "hualongqiao",  "in-service" },
+    { "high-spray",       2018, "hualongqiao",  "in-service" },
+    { "rescue",           2018, "hualongqiao",  "in-service" },
     { "water-tender",     2018, "jiaochangkou", "in-service" },
     { "smoke-exhaust",    2018, "jiaochangkou", "in-service" },
     { "foam-tender",      2018, "jiaochangkou", "maintenance" },
@@ -268,10 +270,10 @@ static const struct vehicle_fact {
     { "cafs-tender",      2019, "jiaochangkou", "in-service" },
     { "water-tender",     2019, "jiaochangkou", "in-service" },
     { "command-comms",    2019, "jiaochangkou", "in-service" },
-    { "long-range-water", 2019, "jiaochangkou", "in-service" },
+    { "long-range-water", 2019, "hualongqiao",  "in-service" },
     { "water-tender",     2020, "jiaochangkou", "in-service" },
-    { "rescue",           2020, "jiaochangkou", "in-service" },
-    { "hazmat-decon",     2020, "jiaochangkou", "standby" },
+    { "rescue",           2020, "hualongqiao",  "in-service" },
+    { "hazmat-decon",     2020, "hualongqiao",  "standby" },
     { "water-tender",     2020, "laifushi",     "in-service" },
     { "forward-support",  2020, "jiaochangkou", "in-service" },
     { "hook-lift",        2020, "jiaochangkou", "in-service" },
@@ -563,9 +565,9 @@ static int seed_vehicles(struct seeder *s)
         }
         used_plates[i] = number;
         snprintf(plate, sizeof plate, "渝A%04d应急", number);
+        /* Bought in its year; a vehicle now at a site that opened later
+         * (Hualongqiao, relocated in 2025) was moved there on its opening. */
         int64_t entered = days_from_civil(f->year, 1, 1) + rnd_below(&rng, 300);
-        if (entered < s->site_open[si])
-            entered = s->site_open[si] + rnd_below(&rng, 30);
         int end_year = retired ? f->year + VEHICLE_LIFE : REF_DATE_Y;
         int64_t end = retired ? days_from_civil(end_year, 6, 30) : s->ref_day;
         int64_t km = (end - entered) * yearly_km(vtypes[ti].class) / 365;
