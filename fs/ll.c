@@ -776,6 +776,16 @@ static void ll_open_in(fuse_req_t req, depot *d, fuse_ino_t ino, struct fuse_fil
             fuse_reply_err(req, ENOENT);
             return;
         }
+        /* Outside an object's directory a scratch file is a new document
+         * that another process is writing: a second writer would write
+         * into it unseen and believe it stored. */
+        struct fs_path dir;
+        if (fs_from_ino(d, (ino_t)strtoull(h->key, NULL, 16), &dir) == 0
+            && fs_nodes[dir.node].type != FT_OBJ) {
+            handle_free(h);
+            fuse_reply_err(req, EBUSY);
+            return;
+        }
         if (fi->flags & O_TRUNC)
             scratch_truncate(h->key, 0);
         fi->fh = (uintptr_t)h;

@@ -442,3 +442,25 @@ check_eq "dd bs=7: the untagged scba continues the numbering" \
 for f in "$D"/*.json; do
     check "$(basename "$f") passes jq -e ." jq -e . "$f"
 done
+
+# Two writers of the same new plan: the second is told the file is busy
+# rather than writing unseen into the first one's document.
+second=$(python3 - "$M" <<'PY'
+import os, sys, json
+m = sys.argv[1]
+doc = json.load(open(f"{m}/plans/2023.json")); doc["year"] = 2031
+text = json.dumps(doc).encode()
+a = os.open(f"{m}/plans/2031.json", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+os.write(a, text[:20])
+try:
+    os.open(f"{m}/plans/2031.json", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    second = "opened"
+except OSError as e:
+    second = e.strerror
+os.write(a, text[20:]); os.close(a)
+print(second)
+PY
+)
+check_eq "a second writer of a new document is refused while the first writes" \
+    "Device or resource busy" "$second"
+check "... and the first writer's plan is stored" jq -e '.year == 2031' "$M/plans/2031.json"
