@@ -204,7 +204,12 @@ int main(int argc, char *argv[])
     }
     struct stat st;
     if (stat(cmd.mountpoint, &st) != 0) {
-        fprintf(stderr, "depotfs: cannot mount on '%s': %s\n", cmd.mountpoint, strerror(errno));
+        if (errno == ENOTCONN)
+            fprintf(stderr, "depotfs: cannot mount on '%s': the daemon of a previous mount died;"
+                    " unmount it first with 'fusermount3 -u %s'\n", cmd.mountpoint, cmd.mountpoint);
+        else
+            fprintf(stderr, "depotfs: cannot mount on '%s': %s\n", cmd.mountpoint,
+                    strerror(errno));
         goto out_cmd;
     }
     if (!S_ISDIR(st.st_mode)) {
@@ -212,7 +217,8 @@ int main(int argc, char *argv[])
         goto out_cmd;
     }
     if (is_mounted(cmd.mountpoint)) {
-        fprintf(stderr, "depotfs: cannot mount on '%s': mountpoint is busy (already mounted)\n",
+        fprintf(stderr, "depotfs: cannot mount on '%s': mountpoint is busy (already mounted;"
+                " if its daemon died, 'fusermount3 -u %s' first)\n", cmd.mountpoint,
                 cmd.mountpoint);
         goto out_cmd;
     }
