@@ -180,6 +180,7 @@ int depot_delivery_check(depot *d, const char *note, const char *doc, size_t len
 
 void depot_read_begin(depot *d)
 {
+    d->mtime_memo.valid = 0;
     if (sqlite3_get_autocommit(d->db)) {
         sqlite3_stmt *st = depot_stmt(d, "BEGIN");
         if (st && sqlite3_step(st) == SQLITE_DONE)
@@ -189,6 +190,7 @@ void depot_read_begin(depot *d)
 
 void depot_read_end(depot *d)
 {
+    d->mtime_memo.valid = 0;
     for (sqlite3_stmt *st = sqlite3_next_stmt(d->db, NULL); st; st = sqlite3_next_stmt(d->db, st))
         if (sqlite3_stmt_busy(st))
             sqlite3_reset(st);

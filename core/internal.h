@@ -22,6 +22,15 @@ struct depot {
     char today[11];             /* fixed "today", or "" for the clock */
     int reading;                /* inside depot_read_begin() */
     int dry_run;                /* depot_commit() rolls back (the *_check calls) */
+    /* Inside a read transaction the data cannot change, so depot_mtime()
+     * remembers the last object's creation and newest journal time. */
+    struct {
+        int valid;
+        enum depot_kind kind;
+        int64_t id;
+        int64_t created;
+        int64_t newest;         /* -1: the object has no journal row */
+    } mtime_memo;
     strbuf err;                 /* words of the last failure */
     struct {
         const char *sql;        /* key: address of a static string */

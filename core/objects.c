@@ -279,33 +279,69 @@ int depot_slug(depot *d, enum depot_kind k, int64_t id, strbuf *out)
     return DEPOT_OK;
 }
 
-int depot_mtime(depot *d, enum depot_kind k, int64_t id, const char *attr, int64_t *ns)
+/* The creation time of (k, id) and the time of its newest journal row (-1
+ * if none) into *created and *newest.  Remembered for the rest of a read
+ * transaction (depot_read_begin), where they cannot change: listing an
+ * object's files asks for them once per file. */
+static int object_times(depot *d, enum depot_kind k, int64_t id, int64_t *created,
+                        int64_t *newest)
 {
-    int rc = valid_kind(d, k);
-    if (rc)
-        return rc;
+    if (d->reading && d->mtime_memo.valid && d->mtime_memo.kind == k && d->mtime_memo.id == id) {
+        *created = d->mtime_memo.created;
+        *newest = d->mtime_memo.newest;
+        return DEPOT_OK;
+    }
     sqlite3_stmt *st = depot_stmt(d, created_sql[k]);
     if (!st)
         return DEPOT_EIO;
     sqlite3_bind_int64(st, 1, id);
-    rc = step_row(d, st, "cannot read an object's time of creation");
+    int rc = step_row(d, st, "cannot read an object's time of creation");
     if (rc == DEPOT_ENOENT)
         return depot_fail(d, DEPOT_ENOENT, "no such %s: id %lld", depot_kind_name(k), (long long)id);
     if (rc)
         return rc;
-    int64_t created = sqlite3_column_int64(st, 0);
+    *created = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
-
-    /* A file made from the whole object changes with any of its values. */
-    const depot_attr *a = attr ? depot_attr_find(k, attr) : NULL;
-    int whole = !attr || (a && (a->flags & DEPOT_ATTR_OBJECT));
-    st = depot_stmt(d, whole ? SQL_JOURNAL_OBJECT : SQL_JOURNAL_ATTR);
+    st = depot_stmt(d, SQL_JOURNAL_OBJECT);
     if (!st)
         return DEPOT_EIO;
     sqlite3_bind_text(st, 1, depot_kind_name(k), -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, id);
-    if (!whole)
-        sqlite3_bind_text(st, 3, attr, -1, SQLITE_STATIC);
+    rc = step_row(d, st, "cannot read the journal");
+    if (rc && rc != DEPOT_ENOENT)
+        return rc;
+    *newest = rc == DEPOT_OK && sqlite3_column_type(st, 0) != SQLITE_NULL
+            ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_reset(st);
+    if (d->reading) {
+        d->mtime_memo.valid = 1;
+        d->mtime_memo.kind = k;
+        d->mtime_memo.id = id;
+        d->mtime_memo.created = *created;
+        d->mtime_memo.newest = *newest;
+    }
+    return DEPOT_OK;
+}
+
+int depot_mtime(depot *d, enum depot_kind k, int64_t id, const char *attr, int64_t *ns)
+{
+    int64_t created = 0, newest = -1;
+    int rc = valid_kind(d, k);
+    if (rc || (rc = object_times(d, k, id, &created, &newest)))
+        return rc;
+    /* A file made from the whole object changes with any of its values. */
+    const depot_attr *a = attr ? depot_attr_find(k, attr) : NULL;
+    int whole = !attr || (a && (a->flags & DEPOT_ATTR_OBJECT));
+    if (newest < 0 || whole) {
+        *ns = newest < 0 ? created : newest;
+        return DEPOT_OK;
+    }
+    sqlite3_stmt *st = depot_stmt(d, SQL_JOURNAL_ATTR);
+    if (!st)
+        return DEPOT_EIO;
+    sqlite3_bind_text(st, 1, depot_kind_name(k), -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, id);
+    sqlite3_bind_text(st, 3, attr, -1, SQLITE_STATIC);
     rc = step_row(d, st, "cannot read the journal");
     if (rc && rc != DEPOT_ENOENT)
         return rc;
