@@ -91,6 +91,10 @@ int fs_path_string(depot *d, const struct fs_path *p, strbuf *out);
 /* How long the kernel may cache p's name (entry) and attributes (attr). */
 void fs_timeouts(const struct fs_path *p, double *entry, double *attr);
 
+/* Is row a directory that exists once, whatever the data (the root,
+ * stations/, equipment/, reports/ ...)?  Its inode is (row + 1) << 56. */
+int fs_fixed_dir(int row);
+
 /* The tree row of the attribute files of objects of kind k (-1: none). */
 int fs_attr_row(enum depot_kind k);
 

@@ -241,6 +241,23 @@ static void invalidate_object(enum depot_kind k, int64_t id, int64_t module)
     fuse_lowlevel_notify_inval_inode(session, fs_ino(&p), -1, 0);
 }
 
+/* Drops the cached attributes and listings of the directories that exist
+ * once (stations/, equipment/ ...): their mtime is the depot's last change,
+ * and a delivery or a plan adds to their listings. */
+static void invalidate_fixed_dirs(void)
+{
+    if (!session)
+        return;
+    for (int row = 0; row < fs_node_count; row++) {
+        if (!fs_fixed_dir(row))
+            continue;
+        struct fs_path p;
+        memset(&p, 0, sizeof p);
+        p.node = row;
+        fuse_lowlevel_notify_inval_inode(session, fs_ino(&p), 0, 0);
+    }
+}
+
 /* Drops every cached entry below the root: used when more changed than can
  * be named (another process wrote the database, a category's service life
  * moved every expiry date).  Must not run inside a request on the root. */
@@ -252,6 +269,7 @@ static void invalidate_all(void)
         return;
     for (int i = 0; top[i]; i++)
         fuse_lowlevel_notify_inval_entry(session, FUSE_ROOT_ID, top[i], strlen(top[i]));
+    invalidate_fixed_dirs();
 }
 
 static pthread_mutex_t pending_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -296,6 +314,7 @@ static void before_change(depot *d, enum depot_kind k, int64_t id, struct load_c
 static void after_change(depot *d, enum depot_kind k, int64_t id, int64_t module,
                          struct load_ctx *load)
 {
+    invalidate_fixed_dirs();
     invalidate_object(k, id, module);
     if (k == DK_VEHICLE) {
         for (size_t i = 0; i < load->n; i++)
@@ -903,6 +922,8 @@ static int store_doc(fuse_req_t req, depot *d, struct handle *h, int check)
     else
         rc = (check ? depot_delivery_check : depot_delivery_store)(d, h->note, h->w.buf,
                                                                   h->w.len, &who.a);
+    if (rc == DEPOT_OK && !check)
+        invalidate_fixed_dirs();
     return rc;
 }
 
@@ -1313,6 +1334,8 @@ static int store_at(fuse_req_t req, depot *d, const struct fs_path *to, const st
         struct actor_buf who;
         current_actor(req, &who);
         rc = depot_plan_store(d, (int)to->id, strbuf_str(text), text->len, &who.a);
+        if (rc == DEPOT_OK)
+            invalidate_fixed_dirs();
     } else {
         strbuf_release(&path);
         return -EACCES;

@@ -534,11 +534,19 @@ void fs_timeouts(const struct fs_path *p, double *entry, double *attr)
     case FT_DIR:
         if (p->node == N_YEAR)
             *entry = 0;
+        else if (fs_fixed_dir(p->node))
+            *attr = FS_LONG_TIMEOUT;    /* invalidated after every change (ll.c) */
         break;
     case FT_DOC:
     case FT_GEN:
         break;
     }
+}
+
+int fs_fixed_dir(int row)
+{
+    return fs_nodes[row].type == FT_DIR && fs_nodes[row].match == FM_LITERAL
+        && row_slots(row) < 0;
 }
 
 int fs_attr_row(enum depot_kind k)
