@@ -84,6 +84,17 @@ err=$(/bin/echo twelve 2>&1 >"$C")
 check "echo prints an error and fails" sh -c "! echo twelve > '$C'"
 check_eq "the error is EINVAL" "Invalid argument" "$(echo "$err" | sed 's/.*: //')"
 
+# --- mtime is the time of the value's last change ---
+touch "$T/before"
+sleep 1
+echo 77 >"$C"
+check_eq "a written value's mtime is the time of the change" "1" \
+    "$(find "$C" -newer "$T/before" | wc -l)"
+check_eq "... and an unchanged neighbour keeps its own" "0" \
+    "$(find "$M/reserves/$mod/$line/unit" -newer "$T/before" | wc -l)"
+check_eq "ls -lt puts the changed value first" "count" \
+    "$(ls -t "$M/reserves/$mod/$line" | head -n 1)"
+
 # --- statuses, dates, mileage ---
 echo "maintenance: pump seal leaking" >"$I/status"
 check_eq "item status" "maintenance" "$(cat "$I/status")"
