@@ -175,6 +175,16 @@ int depot_store(depot *d, enum depot_kind k, int64_t id, const char *attr,
  * NULL (or an OBJECT attribute) means any attribute of the object.
  */
 int depot_mtime(depot *d, enum depot_kind k, int64_t id, const char *attr, int64_t *ns);
+/* The id of the newest journal row (0 if none), to pass to depot_changed_since(). */
+int depot_journal_head(depot *d, int64_t *id);
+
+/* Called once per object changed: its kind, id and, for a reserve line,
+ * its module (0 otherwise). */
+typedef void (*depot_changed_fn)(void *ctx, enum depot_kind kind, int64_t id, int64_t parent);
+/* Lists every object with a journal row after row `after`: what a store
+ * changed, its cascades included (a vehicle's load moving with it). */
+int depot_changed_since(depot *d, int64_t after, depot_changed_fn fn, void *ctx);
+
 /* The time of the newest change anywhere in the depot (for reports, logs). */
 int depot_last_change(depot *d, int64_t *ns);
 

@@ -193,8 +193,18 @@ static const struct view_sql *const all_views[] = {
     &V_EQUIPMENT_CATEGORIES, &V_TYPE_VEHICLES, &V_CATEGORY_ITEMS, &V_YEAR_VEHICLES,
     &V_YEAR_ITEMS, &V_MODULES, &V_LINES, &V_PLANS, &V_DELIVERIES,
 };
+/* What changed after a journal row: each object once, a line with its module.
+ * NOT INDEXED keeps it a rowid range over the few newest rows: otherwise the
+ * planner would walk journal_object from end to end for the GROUP BY. */
+static const char SQL_JOURNAL_HEAD[] = "SELECT coalesce(max(id), 0) FROM journal";
+static const char SQL_CHANGED_SINCE[] =
+    "SELECT object_kind, object_id, CASE object_kind WHEN 'line' THEN"
+    " (SELECT module_id FROM reserve_line WHERE reserve_line.id = object_id) ELSE 0 END"
+    " FROM journal NOT INDEXED WHERE id > ?1 GROUP BY object_kind, object_id";
+
 static const char *const other_sql[] = {
-    SQL_JOURNAL_ATTR, SQL_JOURNAL_OBJECT, SQL_LAST_CHANGE, SQL_YEARS,
+    SQL_JOURNAL_ATTR, SQL_JOURNAL_OBJECT, SQL_LAST_CHANGE, SQL_YEARS, SQL_JOURNAL_HEAD,
+    SQL_CHANGED_SINCE,
     SQL_SITE_EXISTS, SQL_VEHICLE_EXISTS, SQL_MODULE_EXISTS, SQL_CATEGORY,
 };
 
@@ -349,6 +359,39 @@ int depot_mtime(depot *d, enum depot_kind k, int64_t id, const char *attr, int64
         ? sqlite3_column_int64(st, 0) : created;
     sqlite3_reset(st);
     return DEPOT_OK;
+}
+
+int depot_journal_head(depot *d, int64_t *id)
+{
+    sqlite3_stmt *st = depot_stmt(d, SQL_JOURNAL_HEAD);
+    if (!st)
+        return DEPOT_EIO;
+    int rc = step_row(d, st, "cannot read the journal");
+    if (rc == DEPOT_OK)
+        *id = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return rc;
+}
+
+int depot_changed_since(depot *d, int64_t after, depot_changed_fn fn, void *ctx)
+{
+    sqlite3_stmt *st = depot_stmt(d, SQL_CHANGED_SINCE);
+    if (!st)
+        return DEPOT_EIO;
+    sqlite3_bind_int64(st, 1, after);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(st, 0);
+        for (int k = 0; k < DK_COUNT && name; k++) {
+            if (!strcmp(name, depot_kind_name((enum depot_kind)k))) {
+                fn(ctx, (enum depot_kind)k, sqlite3_column_int64(st, 1),
+                   sqlite3_column_int64(st, 2));
+                break;
+            }
+        }
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? DEPOT_OK : depot_sqlfail(d, "cannot read the journal");
 }
 
 int depot_last_change(depot *d, int64_t *ns)

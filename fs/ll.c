@@ -17,7 +17,8 @@
  * Caching and coherence.
  *  - Attribute files (but summaries) and object directories: cached for a day.  After
  *    every accepted change, before the write() returns, the attributes of
- *    every attribute file of each object the change touched are invalidated
+ *    every attribute file of each object the change touched (as its journal
+ *    rows name them, cascades included) are invalidated
  *    (fuse_lowlevel_notify_inval_inode with a negative offset: attributes
  *    only, no page lock, so no deadlock with the write in progress).  Cascades (a vehicle's load moving with it, unloading on
  *    retirement) invalidate the items involved; a category change moves
@@ -285,50 +286,25 @@ static void request_invalidate_all(void)
     pthread_mutex_unlock(&pending_lock);
 }
 
-struct load_ctx {
-    int64_t ids[4096];
-    size_t n;
-};
-
-static int collect_load(void *vctx, const char *name, enum depot_kind kind, int64_t id)
+/* Invalidates one object that a change touched (a depot_changed_fn). */
+static void invalidate_changed(void *ctx, enum depot_kind k, int64_t id, int64_t module)
 {
-    (void)name;
-    (void)kind;
-    struct load_ctx *c = vctx;
-    if (c->n == sizeof c->ids / sizeof c->ids[0])
-        return 1;
-    c->ids[c->n++] = id;
-    return 0;
-}
-
-/* What a change to (k, id) may also touch: a vehicle's load (before and
- * after the change, in *load); collected before the store. */
-static void before_change(depot *d, enum depot_kind k, int64_t id, struct load_ctx *load)
-{
-    load->n = 0;
-    if (k == DK_VEHICLE)
-        depot_list(d, DV_LOAD, id, 0, 0, collect_load, load);
-}
-
-/* Invalidates what a successful change to (k, id) touched. */
-static void after_change(depot *d, enum depot_kind k, int64_t id, int64_t module,
-                         struct load_ctx *load)
-{
-    invalidate_fixed_dirs();
+    int *category = ctx;
     invalidate_object(k, id, module);
-    if (k == DK_VEHICLE) {
-        for (size_t i = 0; i < load->n; i++)
-            invalidate_object(DK_ITEM, load->ids[i], 0);
-        load->n = 0;
-        depot_list(d, DV_LOAD, id, 0, 0, collect_load, load);
-        for (size_t i = 0; i < load->n; i++)
-            invalidate_object(DK_ITEM, load->ids[i], 0);
-    } else if (k == DK_ITEM) {
-        /* Loading or unloading may have moved it; its vehicle's files do
-         * not change, and view directories are never cached. */
-    } else if (k == DK_CATEGORY) {
+    if (k == DK_CATEGORY)
+        *category = 1;      /* every expiry or next inspection may have moved */
+}
+
+/* Invalidates what the changes journalled after row `head` touched: the
+ * journal names every object a store changed, cascades included, so what
+ * to invalidate never has to be guessed here. */
+static void after_change(depot *d, int64_t head)
+{
+    int category = 0;
+    invalidate_fixed_dirs();
+    depot_changed_since(d, head, invalidate_changed, &category);
+    if (category)
         request_invalidate_all();
-    }
 }
 
 /* The watcher: external changes (PRAGMA data_version) and requested
@@ -927,24 +903,18 @@ static int store_doc(fuse_req_t req, depot *d, struct handle *h, int check)
     return rc;
 }
 
-/* Stores text as attribute attr of the object obj names (its kind, id and,
- * for a line, module slot) for the requester, and invalidates what it
- * touched.  Returns a depot code. */
+/* Stores text as attribute attr of object obj for the requester, and
+ * invalidates what it touched.  Returns a depot code. */
 static int store_value(fuse_req_t req, depot *d, const struct fs_path *obj,
                        const char *attr, const char *text, size_t len)
 {
-    enum depot_kind k = obj->kind;
-    int64_t id = obj->id;
     struct actor_buf who;
-    struct load_ctx *load = malloc(sizeof *load);
-    if (!load)
-        return DEPOT_ENOMEM;
+    int64_t head = 0;
     current_actor(req, &who);
-    before_change(d, k, id, load);
-    int rc = depot_store(d, k, id, attr, text, len, &who.a);
+    depot_journal_head(d, &head);
+    int rc = depot_store(d, obj->kind, obj->id, attr, text, len, &who.a);
     if (rc == DEPOT_OK)
-        after_change(d, k, id, obj->slot[0], load);
-    free(load);
+        after_change(d, head);
     return rc;
 }
 

@@ -36,6 +36,16 @@ echo "$other" >"$I/station"
 check_not "a transfer leaves the old station's view at once" test -e "$V"
 check "... and appears in the new one" test -L "$M/stations/$other/equipment/$cat/$tag"
 
+# A cascade: moving a vehicle moves its load, and the load's cached values follow.
+vid=$(sql "SELECT vehicle_id FROM item WHERE vehicle_id IS NOT NULL AND status <> 'retired' GROUP BY vehicle_id ORDER BY count(*) DESC LIMIT 1")
+vcs=$(sql "SELECT callsign FROM vehicle WHERE id = $vid")
+ltag=$(sql "SELECT tag FROM item WHERE vehicle_id = $vid AND status <> 'retired' LIMIT 1")
+vto=yinglong; [ "$(cat "$M/fleet/$vcs/station")" = yinglong ] && vto=jiaochangkou
+for i in 1 2; do stat "$M/equipment/$ltag/station" >/dev/null; cat "$M/equipment/$ltag/station" >/dev/null; done
+echo "$vto" >"$M/fleet/$vcs/station"
+check_eq "a vehicle's transfer moves its load's station at once" "$vto" "$(cat "$M/equipment/$ltag/station")"
+check_eq "... with the new size" "$((${#vto} + 1))" "$(stat -c %s "$M/equipment/$ltag/station")"
+
 # Behind the daemon's back.
 cat "$I/notes" >/dev/null; stat "$I/notes" >/dev/null
 sqlite3 "$DB" "UPDATE item SET notes = 'changed by sqlite3' WHERE tag = '$tag'"

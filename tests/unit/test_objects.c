@@ -850,8 +850,72 @@ static void test_query_plans(void)
     depot_close(d);
 }
 
+struct changed {
+    int n, vehicles, items, lines;
+    int64_t module;
+};
+
+static void count_changed(void *ctx, enum depot_kind k, int64_t id, int64_t parent)
+{
+    struct changed *c = ctx;
+    (void)id;
+    c->n++;
+    c->vehicles += k == DK_VEHICLE;
+    c->items += k == DK_ITEM;
+    if (k == DK_LINE) {
+        c->lines++;
+        c->module = parent;
+    }
+}
+
+/* depot_changed_since names what a store changed, its cascades included. */
+static void test_changed_since(void)
+{
+    depot *d = test_depot_seeded(2000);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    long long vid = test_sql_int(d, "SELECT vehicle_id FROM item WHERE vehicle_id IS NOT NULL"
+                                    " AND status <> 'retired' GROUP BY vehicle_id"
+                                    " ORDER BY count(*) DESC LIMIT 1");
+    long long load = test_sql_int(d, "SELECT count(*) FROM item WHERE vehicle_id ="
+                                     " (SELECT vehicle_id FROM item WHERE vehicle_id IS NOT NULL"
+                                     " AND status <> 'retired' GROUP BY vehicle_id"
+                                     " ORDER BY count(*) DESC LIMIT 1)");
+    CU_ASSERT_FATAL(vid > 0 && load > 0);
+    int64_t head = -1;
+    CU_ASSERT_EQUAL_FATAL(depot_journal_head(d, &head), DEPOT_OK);
+    CU_ASSERT_EQUAL(head, 0);
+    /* Moving the vehicle moves its load: the vehicle and every loaded item. */
+    char q[128];
+    snprintf(q, sizeof q, "SELECT station_id FROM vehicle WHERE id = %lld", vid);
+    const char *to = test_sql_int(d, q) == test_sql_int(d, "SELECT id FROM site WHERE slug = 'yinglong'")
+                   ? "jiaochangkou" : "yinglong";
+    CU_ASSERT_EQUAL_FATAL(depot_store(d, DK_VEHICLE, vid, "station", to, strlen(to), &test_actor),
+                          DEPOT_OK);
+    struct changed c = { 0 };
+    CU_ASSERT_EQUAL(depot_changed_since(d, head, count_changed, &c), DEPOT_OK);
+    CU_ASSERT_EQUAL(c.vehicles, 1);
+    CU_ASSERT_EQUAL(c.items, load);
+    CU_ASSERT_EQUAL(c.n, load + 1);
+    /* A line is named with its module. */
+    CU_ASSERT_EQUAL_FATAL(depot_journal_head(d, &head), DEPOT_OK);
+    CU_ASSERT(head > 0);
+    CU_ASSERT_EQUAL_FATAL(depot_store(d, DK_LINE, 1, "count", "+1", 2, &test_actor), DEPOT_OK);
+    memset(&c, 0, sizeof c);
+    CU_ASSERT_EQUAL(depot_changed_since(d, head, count_changed, &c), DEPOT_OK);
+    CU_ASSERT_EQUAL(c.n, 1);
+    CU_ASSERT_EQUAL(c.lines, 1);
+    CU_ASSERT_EQUAL(c.module, test_sql_int(d, "SELECT module_id FROM reserve_line WHERE id = 1"));
+    /* Nothing after the newest row. */
+    CU_ASSERT_EQUAL_FATAL(depot_journal_head(d, &head), DEPOT_OK);
+    memset(&c, 0, sizeof c);
+    CU_ASSERT_EQUAL(depot_changed_since(d, head, count_changed, &c), DEPOT_OK);
+    CU_ASSERT_EQUAL(c.n, 0);
+    depot_close(d);
+}
+
 static CU_TestInfo tests[] = {
     { "lookup by name", test_lookup },
+    { "what a store changed, cascades included", test_changed_since },
     { "names of objects", test_slug },
     { "views list their members", test_views },
     { "years span acquisitions, plans and ends of life", test_years },
