@@ -49,6 +49,10 @@ const char *depot_strerror(int err);
 /* Flags for depot_open(). */
 #define DEPOT_OPEN_CREATE   0x1   /* create the file and its schema if absent or empty */
 #define DEPOT_OPEN_READONLY 0x2   /* every store returns DEPOT_EROFS */
+/* synchronous=NORMAL instead of FULL: a commit is complete and survives a
+ * crash of the process at once, and survives a power cut from the next
+ * depot_sync() or checkpoint on (the daemon's default, see README). */
+#define DEPOT_OPEN_SYNC_NORMAL 0x4
 
 /* The schema version this build writes (PRAGMA user_version). */
 #define DEPOT_SCHEMA_VERSION 1
@@ -63,6 +67,9 @@ const char *depot_strerror(int err);
  * "cannot open 'x.db': file is not a database".
  */
 int depot_open(const char *path, int flags, depot **out, strbuf *err);
+/* Makes every transaction committed so far (by any connection) durable:
+ * syncs the write-ahead log to disk.  For fsync() on the mount. */
+int depot_sync(depot *d);
 /* Finalizes every statement and closes the connection; NULL is a no-op. */
 void depot_close(depot *d);
 /* The words of the last failure on d (never NULL; "" if none). */

@@ -117,7 +117,35 @@ static void test_today(void)
     depot_close(d);
 }
 
+/* synchronous=FULL unless NORMAL is asked for; depot_sync() works in
+ * both, with and without a log open, and in memory. */
+static void test_sync_modes(void)
+{
+    char path[256];
+    depot *d = NULL, *n = NULL;
+    temp_path(path, sizeof path, "sync");
+    CU_ASSERT_EQUAL_FATAL(depot_open(path, DEPOT_OPEN_CREATE, &d, NULL), DEPOT_OK);
+    CU_ASSERT_EQUAL(test_sql_int(d, "PRAGMA synchronous"), 2);
+    CU_ASSERT_EQUAL(depot_sync(d), DEPOT_OK);
+    CU_ASSERT_EQUAL_FATAL(depot_open(path, DEPOT_OPEN_SYNC_NORMAL, &n, NULL), DEPOT_OK);
+    CU_ASSERT_EQUAL(test_sql_int(n, "PRAGMA synchronous"), 1);
+    CU_ASSERT_EQUAL(depot_sync(n), DEPOT_OK);
+    CU_ASSERT_EQUAL(sqlite3_exec(depot_db(n), "INSERT INTO setting (key, value) VALUES ('t', '1')",
+                                 NULL, NULL, NULL), SQLITE_OK);
+    CU_ASSERT_EQUAL(depot_sync(n), DEPOT_OK);
+    CU_ASSERT_EQUAL(depot_sync(d), DEPOT_OK);
+    CU_ASSERT_EQUAL(test_sql_int(d, "SELECT count(*) FROM setting WHERE key = 't'"), 1);
+    depot_close(n);
+    depot_close(d);
+    test_remove_db(path);
+    d = test_depot_empty();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    CU_ASSERT_EQUAL(depot_sync(d), DEPOT_OK);
+    depot_close(d);
+}
+
 static CU_TestInfo tests[] = {
+    { "sync modes and depot_sync", test_sync_modes },
     { "open in memory", test_open_memory },
     { "open refuses what is not a depot", test_open_refusals },
     { "journal is append-only", test_journal_append_only },
