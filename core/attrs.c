@@ -15,9 +15,10 @@
  * if the text changed.  So a store of the value already held changes and
  * journals nothing, and a cascade (a vehicle's load moving with it, retiring
  * unloading) is journalled per object in the same words as a direct write.
- * Counts and mileage adjusted with +N/-N are one UPDATE ... RETURNING, so
- * concurrent writers never lose an update; there the old value is computed
- * from the new one and the delta.
+ * Counts and mileage adjusted with +N/-N are one UPDATE ... SET x = x + N
+ * (add_delta()), so concurrent writers never lose an update; the new value
+ * is read back in the same transaction and the old one computed from it and
+ * the delta.
  *
  * item.json and vehicle.json are built from the other attribute files, so
  * they cannot disagree with them.  Two private flag bits (ATTR_INT,
@@ -305,6 +306,51 @@ static int finish(depot *d, int rc, int changed)
     return depot_commit(d);
 }
 
+/*
+ * Inside the caller's write transaction: runs add_sql (?1 delta, ?2 id), the
+ * one atomic "UPDATE ... SET x = x + ?1" of a +N/-N store, then reads the
+ * new value with get_sql (? id); what names the store in SQLite failures.
+ * The read sees exactly what the UPDATE left, since the transaction holds
+ * the write lock throughout.  *found is 0
+ * when the UPDATE changed no row (then *type and *now are untouched); else
+ * *type is the new value's SQLite type (SQLITE_FLOAT when SQLite turned an
+ * int64 overflow into a REAL) and *now the value.
+ *
+ * Not UPDATE ... RETURNING: SQLite runs RETURNING as a trigger, which makes
+ * the UPDATE a multi-row write with a statement journal, a 64 KiB buffer
+ * allocated and freed and a page copied on every store.
+ */
+static int add_delta(depot *d, enum depot_kind k, const char *add_sql, const char *get_sql,
+                     int64_t delta, int64_t id, const char *what, int *found, int *type,
+                     int64_t *now)
+{
+    sqlite3_stmt *st = depot_stmt(d, add_sql);
+    if (!st)
+        return DEPOT_EIO;
+    sqlite3_bind_int64(st, 1, delta);
+    sqlite3_bind_int64(st, 2, id);
+    int s = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (s != SQLITE_DONE)
+        return depot_sqlfail(d, what);
+    *found = sqlite3_changes(d->db) > 0;
+    if (!*found)
+        return DEPOT_OK;
+    st = depot_stmt(d, get_sql);
+    if (!st)
+        return DEPOT_EIO;
+    sqlite3_bind_int64(st, 1, id);
+    s = sqlite3_step(st);
+    if (s != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return s == SQLITE_DONE ? no_object(d, k, id) : depot_sqlfail(d, "cannot read a value");
+    }
+    *type = sqlite3_column_type(st, 0);
+    *now = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return DEPOT_OK;
+}
+
 /* Prepares sql and binds (a, b) as ?1 and ?2; NULL on failure. */
 static sqlite3_stmt *stmt2(depot *d, const char *sql, int64_t a, int64_t b)
 {
@@ -387,6 +433,47 @@ static int parse_date_value(depot *d, const char *attr, const char *text, char b
     return DEPOT_OK;
 }
 
+/* ---- rendering through the read-transaction memo ---- */
+
+static const depot_attr *table_of(enum depot_kind k, size_t *n);
+
+/*
+ * Appends attribute i of kind k's table, of object id, to out: what its
+ * show function appends.  Inside a read transaction (d->reading) a plain
+ * attribute's text is remembered in d->show_memo for the rest of it, where
+ * the data cannot change, and served from there the next time; the memo
+ * holds one object and is forgotten when the transaction ends or a write
+ * begins.  Files made from the whole object (DEPOT_ATTR_OBJECT) and
+ * volatile ones are always rendered.
+ */
+static int show_attr(depot *d, enum depot_kind k, size_t i, int64_t id, strbuf *out)
+{
+    size_t n;
+    const depot_attr *a = &table_of(k, &n)[i];
+    if (!d->reading || i >= DEPOT_SHOW_MEMO_ATTRS
+        || (a->flags & (DEPOT_ATTR_OBJECT | DEPOT_ATTR_VOLATILE)))
+        return a->show(d, id, out);
+    if (!d->show_memo.valid || d->show_memo.kind != k || d->show_memo.id != id) {
+        d->show_memo.valid = 1;
+        d->show_memo.kind = k;
+        d->show_memo.id = id;
+        d->show_memo.have = 0;
+    }
+    strbuf *memo = &d->show_memo.text[i];
+    if (d->show_memo.have & (1u << i)) {
+        strbuf_add(out, memo->buf, memo->len);
+        return DEPOT_OK;
+    }
+    size_t len = out->len;
+    int rc = a->show(d, id, out);
+    if (rc)
+        return rc;
+    strbuf_reset(memo);
+    strbuf_add(memo, out->buf + len, out->len - len);
+    d->show_memo.have |= 1u << i;
+    return DEPOT_OK;
+}
+
 /* ---- history ---- */
 
 /* Appends the history of object (k, id): its creation, then one line per
@@ -466,9 +553,11 @@ static int show_json(depot *d, enum depot_kind k, int64_t id, strbuf *out)
     for (size_t i = 0; i < n && !rc; i++) {
         if (a[i].flags & DEPOT_ATTR_OBJECT)
             continue;
-        rc = shown(d, a[i].show, id, &val);
+        strbuf_reset(&val);
+        rc = show_attr(d, k, i, id, &val);
         if (rc)
             break;
+        chomp(&val);
         json_t *j;
         if ((a[i].flags & ATTR_NULLABLE) && !strcmp(strbuf_str(&val), "none"))
             j = json_null();
@@ -680,18 +769,15 @@ static int store_vehicle_mileage(depot *d, int64_t id, const depot_value *v, con
         return finish(d, rc, changed);
     }
     /* +N: one statement, so that concurrent writers never lose an update */
-    sqlite3_stmt *st = stmt2(d, "UPDATE vehicle SET mileage = mileage + ?1 WHERE id = ?2"
-                                " RETURNING mileage", n, id);
-    if (!st)
-        return finish(d, DEPOT_EIO, 0);
-    int s = sqlite3_step(st);
-    int type = s == SQLITE_ROW ? sqlite3_column_type(st, 0) : SQLITE_NULL;
-    int64_t now = s == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
-    if (s == SQLITE_DONE)
+    int found = 0, type = SQLITE_NULL;
+    int64_t now = 0;
+    rc = add_delta(d, DK_VEHICLE, "UPDATE vehicle SET mileage = mileage + ?1 WHERE id = ?2",
+                   "SELECT mileage FROM vehicle WHERE id = ?", n, id,
+                   "cannot store the mileage", &found, &type, &now);
+    if (rc)
+        return finish(d, rc, 0);
+    if (!found)
         return finish(d, no_object(d, DK_VEHICLE, id), 0);
-    if (s != SQLITE_ROW)
-        return finish(d, depot_sqlfail(d, "cannot store the mileage"), 0);
     if (type != SQLITE_INTEGER)
         return finish(d, refuse(d, DEPOT_EINVAL, "mileage", "'%s' would make the mileage"
                                 " too large", clip(v->text, q)), 0);
@@ -957,7 +1043,7 @@ SHOW_SQL(show_line_minimum, DK_LINE, "SELECT minimum FROM reserve_line WHERE id 
 struct line_column {
     const char *attr;
     const char *set_sql;    /* ?1 value, ?2 id */
-    const char *add_sql;    /* ?1 delta, ?2 id; RETURNING the new value */
+    const char *add_sql;    /* ?1 delta, ?2 id */
     const char *get_sql;    /* ? id */
     show_fn show;
 };
@@ -965,23 +1051,21 @@ struct line_column {
 static const struct line_column line_count = {
     "count",
     "UPDATE reserve_line SET count = ?1 WHERE id = ?2",
-    "UPDATE reserve_line SET count = count + ?1 WHERE id = ?2 AND count + ?1 >= 0 RETURNING count",
+    "UPDATE reserve_line SET count = count + ?1 WHERE id = ?2 AND count + ?1 >= 0",
     "SELECT count FROM reserve_line WHERE id = ?",
     show_line_count,
 };
 static const struct line_column line_target = {
     "target",
     "UPDATE reserve_line SET target = ?1 WHERE id = ?2",
-    "UPDATE reserve_line SET target = target + ?1 WHERE id = ?2 AND target + ?1 >= 0"
-    " RETURNING target",
+    "UPDATE reserve_line SET target = target + ?1 WHERE id = ?2 AND target + ?1 >= 0",
     "SELECT target FROM reserve_line WHERE id = ?",
     show_line_target,
 };
 static const struct line_column line_minimum = {
     "minimum",
     "UPDATE reserve_line SET minimum = ?1 WHERE id = ?2",
-    "UPDATE reserve_line SET minimum = minimum + ?1 WHERE id = ?2 AND minimum + ?1 >= 0"
-    " RETURNING minimum",
+    "UPDATE reserve_line SET minimum = minimum + ?1 WHERE id = ?2 AND minimum + ?1 >= 0",
     "SELECT minimum FROM reserve_line WHERE id = ?",
     show_line_minimum,
 };
@@ -1006,14 +1090,13 @@ static int store_line_column(depot *d, const struct line_column *c, int64_t id,
                 : DEPOT_EIO;
         return finish(d, rc, changed);
     }
-    sqlite3_stmt *st = stmt2(d, c->add_sql, n, id);
-    if (!st)
-        return finish(d, DEPOT_EIO, 0);
-    int s = sqlite3_step(st);
-    int type = s == SQLITE_ROW ? sqlite3_column_type(st, 0) : SQLITE_NULL;
-    int64_t now = s == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
-    if (s == SQLITE_DONE) {
+    int found = 0, type = SQLITE_NULL;
+    int64_t now = 0;
+    rc = add_delta(d, DK_LINE, c->add_sql, c->get_sql, n, id, "cannot store a count", &found,
+                   &type, &now);
+    if (rc)
+        return finish(d, rc, 0);
+    if (!found) {
         /* no row: no such line, or the result would be negative */
         int64_t cur;
         rc = query_int(d, DK_LINE, c->get_sql, id, &cur);
@@ -1022,8 +1105,6 @@ static int store_line_column(depot *d, const struct line_column *c, int64_t id,
                         clip(v->text, q), c->attr, (long long)cur);
         return finish(d, rc, 0);
     }
-    if (s != SQLITE_ROW)
-        return finish(d, depot_sqlfail(d, "cannot store a count"), 0);
     if (type != SQLITE_INTEGER)    /* SQLite turned an int64 overflow into a REAL */
         return finish(d, refuse(d, DEPOT_EINVAL, c->attr, "'%s' would make the %s too large",
                                 clip(v->text, q), c->attr), 0);
@@ -1136,7 +1217,7 @@ static const struct {
     [DK_DELIVERY] = { no_attrs, 0 },
 };
 
-const depot_attr *depot_attrs(enum depot_kind k, size_t *n)
+static const depot_attr *table_of(enum depot_kind k, size_t *n)
 {
     if ((unsigned)k >= DK_COUNT) {
         *n = 0;
@@ -1144,6 +1225,11 @@ const depot_attr *depot_attrs(enum depot_kind k, size_t *n)
     }
     *n = tables[k].n;
     return tables[k].attrs;
+}
+
+const depot_attr *depot_attrs(enum depot_kind k, size_t *n)
+{
+    return table_of(k, n);
 }
 
 const depot_attr *depot_attr_find(enum depot_kind k, const char *name)
@@ -1161,8 +1247,8 @@ int depot_show(depot *d, enum depot_kind k, int64_t id, const char *attr, strbuf
     const depot_attr *a = depot_attr_find(k, attr);
     if (!a)
         return depot_fail(d, DEPOT_ENOENT, "no such %s attribute '%s'", depot_kind_name(k), attr);
-    size_t len = out->len;
-    int rc = a->show(d, id, out);
+    size_t n, len = out->len;
+    int rc = show_attr(d, k, (size_t)(a - table_of(k, &n)), id, out);
     if (rc && out->len > len) {
         /* leave out as it was */
         out->len = len;

@@ -12,7 +12,8 @@
  * (scripts/embed-sql); PRAGMA user_version says how many of those files a
  * database has had, and opening applies the missing ones in one transaction.
  *
- * The statement cache, failure words, transactions and the journal insert
+ * The statement cache, failure words, transactions (and forgetting the
+ * read-transaction memos when one begins or ends) and the journal insert
  * are here too, so the rules about them are written once.
  */
 #include "internal.h"
@@ -127,8 +128,15 @@ sqlite3_stmt *depot_stmt(depot *d, const char *sql)
     return NULL;
 }
 
+void depot_memo_reset(depot *d)
+{
+    d->mtime_memo.valid = 0;
+    d->show_memo.valid = 0;
+}
+
 int depot_begin(depot *d)
 {
+    depot_memo_reset(d);
     if (d->flags & DEPOT_OPEN_READONLY)
         return depot_fail(d, DEPOT_EROFS, "the depot is mounted read-only");
     sqlite3_stmt *st = depot_stmt(d, "BEGIN IMMEDIATE");
@@ -183,7 +191,7 @@ int depot_delivery_check(depot *d, const char *note, const char *doc, size_t len
 
 void depot_read_begin(depot *d)
 {
-    d->mtime_memo.valid = 0;
+    depot_memo_reset(d);
     if (sqlite3_get_autocommit(d->db)) {
         sqlite3_stmt *st = depot_stmt(d, "BEGIN");
         if (st && sqlite3_step(st) == SQLITE_DONE)
@@ -193,7 +201,7 @@ void depot_read_begin(depot *d)
 
 void depot_read_end(depot *d)
 {
-    d->mtime_memo.valid = 0;
+    depot_memo_reset(d);
     for (sqlite3_stmt *st = sqlite3_next_stmt(d->db, NULL); st; st = sqlite3_next_stmt(d->db, st))
         if (sqlite3_stmt_busy(st))
             sqlite3_reset(st);
@@ -446,6 +454,8 @@ void depot_close(depot *d)
         if (d->stmts[i].stmt)
             sqlite3_finalize(d->stmts[i].stmt);
     sqlite3_close(d->db);
+    for (size_t i = 0; i < DEPOT_SHOW_MEMO_ATTRS; i++)
+        strbuf_release(&d->show_memo.text[i]);
     strbuf_release(&d->err);
     free(d);
 }

@@ -5,7 +5,9 @@
  * of its last failure and its idea of "today".  Statements are prepared once
  * per connection: depot_stmt() takes a static SQL string and returns the
  * cached, reset statement, keyed by the string's address, so a hot path
- * never parses SQL twice.  Every value reaches SQL through a bind.
+ * never parses SQL twice.  Every value reaches SQL through a bind.  Inside a
+ * read transaction (depot_read_begin) nothing can change, so the last
+ * object's times and attribute texts are remembered until it ends.
  */
 #ifndef DEPOT_INTERNAL_H
 #define DEPOT_INTERNAL_H
@@ -15,6 +17,7 @@
 #include "depot.h"
 
 #define DEPOT_STMT_SLOTS 512
+#define DEPOT_SHOW_MEMO_ATTRS 16     /* at least the longest attribute table */
 
 struct depot {
     sqlite3 *db;
@@ -31,6 +34,17 @@ struct depot {
         int64_t created;
         int64_t newest;         /* -1: the object has no journal row */
     } mtime_memo;
+    /* Likewise depot_show() remembers the text of the last object's plain
+     * attributes (not DEPOT_ATTR_OBJECT or _VOLATILE), by their index in
+     * the kind's table: listing an item's files renders each, and then
+     * item.json, built from the same values, costs no query. */
+    struct {
+        int valid;
+        enum depot_kind kind;
+        int64_t id;
+        unsigned have;          /* bit i: text[i] holds attribute i */
+        strbuf text[DEPOT_SHOW_MEMO_ATTRS];
+    } show_memo;
     strbuf err;                 /* words of the last failure */
     struct {
         const char *sql;        /* key: address of a static string */
@@ -51,6 +65,9 @@ int depot_fail(depot *d, int code, const char *fmt, ...) __attribute__((format(p
 /* Turns the connection's last SQLite error into a depot code (BUSY/LOCKED ->
  * DEPOT_EBUSY, NOMEM -> DEPOT_ENOMEM, else DEPOT_EIO) with words naming what. */
 int depot_sqlfail(depot *d, const char *what);
+
+/* Forgets what the read-transaction memos hold (mtime_memo, show_memo). */
+void depot_memo_reset(depot *d);
 
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK.  begin returns DEPOT_EROFS on a
  * read-only depot.  rollback is safe to call when no transaction is open. */

@@ -1262,6 +1262,73 @@ static void test_derived_dates_follow(void)
     depot_close(d);
 }
 
+/* Every file of an object, rendered as depot_show() gives it, into out (reset). */
+static void render_all(depot *d, enum depot_kind k, int64_t id, strbuf *out)
+{
+    size_t n;
+    const depot_attr *a = depot_attrs(k, &n);
+    strbuf_reset(out);
+    for (size_t i = 0; i < n; i++) {
+        strbuf_addf(out, "%s=", a[i].name);
+        CU_ASSERT_EQUAL(depot_show(d, k, id, a[i].name, out), DEPOT_OK);
+    }
+}
+
+/* Inside a read transaction the texts of an object's files are remembered
+ * (so item.json reuses them): what is shown must be exactly what is shown
+ * outside one, whatever the order, and a change made between two read
+ * transactions must show in the second. */
+static void test_read_memo(void)
+{
+    depot *d = fixture();
+    if (!d)
+        return;
+    static const struct { enum depot_kind kind; int64_t id; } objs[] = {
+        { DK_ITEM, 1 }, { DK_ITEM, 2 }, { DK_ITEM, 3 }, { DK_VEHICLE, 1 }, { DK_VEHICLE, 2 },
+        { DK_LINE, 1 }, { DK_SITE, 1 }, { DK_CATEGORY, 3 }, { DK_MODULE, 1 },
+    };
+    enum { N = sizeof objs / sizeof objs[0] };
+    strbuf want[N], got = STRBUF_INIT, out = STRBUF_INIT;
+    for (size_t o = 0; o < N; o++) {
+        strbuf_init(&want[o]);
+        render_all(d, objs[o].kind, objs[o].id, &want[o]);
+    }
+    /* twice in one transaction, objects interleaved */
+    depot_read_begin(d);
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t o = 0; o < N; o++) {
+            render_all(d, objs[o].kind, objs[o].id, &got);
+            CU_ASSERT_STRING_EQUAL(strbuf_str(&got), strbuf_str(&want[o]));
+        }
+    }
+    /* a missing object leaves nothing behind */
+    CU_ASSERT_EQUAL(show_text(d, DK_ITEM, 99, "status", &out), DEPOT_ENOENT);
+    CU_ASSERT_EQUAL(show_text(d, DK_ITEM, 3, "status", &out), DEPOT_OK);
+    CU_ASSERT_STRING_EQUAL(strbuf_str(&out), "reserve");
+    depot_read_end(d);
+    /* a change between two read transactions shows in the second */
+    CU_ASSERT_EQUAL(depot_store(d, DK_ITEM, 3, "status", "maintenance\n", 12, &test_actor),
+                    DEPOT_OK);
+    depot_read_begin(d);
+    CU_ASSERT_EQUAL(show_text(d, DK_ITEM, 3, "status", &out), DEPOT_OK);
+    CU_ASSERT_STRING_EQUAL(strbuf_str(&out), "maintenance");
+    strbuf_reset(&out);
+    CU_ASSERT_EQUAL(depot_show(d, DK_ITEM, 3, "item.json", &out), DEPOT_OK);
+    CU_ASSERT_PTR_NOT_NULL(strstr(strbuf_str(&out), "\"status\": \"maintenance\""));
+    depot_read_end(d);
+    /* and outside any transaction every show reads afresh */
+    CU_ASSERT_EQUAL(depot_store(d, DK_ITEM, 3, "status", "reserve\n", 8, &test_actor), DEPOT_OK);
+    CU_ASSERT_EQUAL(show_text(d, DK_ITEM, 3, "status", &out), DEPOT_OK);
+    CU_ASSERT_STRING_EQUAL(strbuf_str(&out), "reserve");
+    render_all(d, DK_ITEM, 3, &got);
+    CU_ASSERT_PTR_NOT_NULL(strstr(strbuf_str(&got), "\"status\": \"reserve\""));
+    for (size_t o = 0; o < N; o++)
+        strbuf_release(&want[o]);
+    strbuf_release(&got);
+    strbuf_release(&out);
+    depot_close(d);
+}
+
 static CU_TestInfo tests[] = {
     { "attribute tables", test_attr_tables },
     { "shown values", test_show_values },
@@ -1279,6 +1346,7 @@ static CU_TestInfo tests[] = {
     { "retiring an item unloads", test_retiring_item_unloads },
     { "item moves", test_item_moves },
     { "derived dates follow", test_derived_dates_follow },
+    { "read-transaction memo", test_read_memo },
     CU_TEST_INFO_NULL,
 };
 
