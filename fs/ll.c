@@ -15,21 +15,22 @@
  * caches.
  *
  * Caching and coherence.
- *  - Attribute files (but summaries) and object directories: cached for a day.  After
- *    every accepted change, before the write() returns, the attributes of
- *    every attribute file of each object the change touched (as its journal
- *    rows name them, cascades included) are invalidated
- *    (fuse_lowlevel_notify_inval_inode with a negative offset: attributes
- *    only, no page lock, so no deadlock with the write in progress).  Cascades (a vehicle's load moving with it, unloading on
- *    retirement) invalidate the items involved; a category change moves
- *    every item's expiry, so it invalidates the whole tree (below).
+ *  - Attribute files (but summaries) and object directories: cached for a
+ *    day.  After every accepted change, before the write() returns, the
+ *    attributes and pages of every attribute file of each object the change
+ *    touched (as its journal rows name them, cascades included) are
+ *    invalidated (fuse_lowlevel_notify_inval_inode).  A category change
+ *    moves every item's expiry, so it invalidates the whole tree (below).
  *  - Summaries, reports, logs, documents, directories that list objects,
  *    view symlinks: attributes never cached, so size and mtime are always
  *    fresh.
- *  - File data is never cached: reads are direct I/O from a snapshot the
- *    open took, so size and content always come from the same moment even
- *    while another process writes (the kernel would otherwise cut or pad
- *    fresh text to a size it cached).  Opens for reading ask for no flush.
+ *  - File data: values are read through the page cache, kept across opens,
+ *    when that is safe, else with direct I/O from a snapshot the open took
+ *    (see "Reads through the page cache" below); everything else is always
+ *    direct I/O.  Opens for reading ask for no flush.
+ *  - Directories: every listing is a readdirplus; no opendir (ENOSYS), so
+ *    the kernel keeps each listing in its readdir cache until the
+ *    directory's mtime or an invalidation says otherwise.
  *  - Another process changing the database (sqlite3, depotctl): a watcher
  *    thread polls PRAGMA data_version every 250 ms; any change by another
  *    connection (SQLite cannot say whether it was one of ours) invalidates
@@ -45,6 +46,10 @@
  * later writes to the same open file may only add blank space.  A write at
  * an offset other than the end of what was written is refused.  O_TRUNC and
  * truncate to 0 just begin a new value: they never store an empty one.
+ * The commit is durable against a crash of the daemon at once and, by
+ * default (-o sync=normal), against a power cut from the next fsync() on
+ * any file of the mount, as on a disk filesystem; -o sync=full makes each
+ * write durable before it returns.
  * Whole documents (plans, delivery notes) are assembled across writes; as
  * soon as they parse (depot_doc_complete) they are validated, so a bad one
  * fails that write, and stored at close.  A document still incomplete at
@@ -75,6 +80,15 @@
 
 struct fs_config fs_config;
 
+/* Bumped (to odd) before and (to even) after every invalidation (see
+ * "Reads through the page cache" below). */
+static atomic_uint_fast64_t generation;
+/* The generation when the calling thread's request began (fs_depot()). */
+static _Thread_local uint64_t request_generation;
+/* Open files that may write a value (and truncates in progress): while
+ * any is open, no size is remembered as told and no read is cached. */
+static atomic_int writers_open;
+
 static struct fuse_session *session;
 
 /* ---- the depot connection of each thread ---- */
@@ -97,7 +111,8 @@ static depot *open_depot(void)
 {
     depot *d = NULL;
     strbuf err = STRBUF_INIT;
-    int flags = fs_config.readonly ? DEPOT_OPEN_READONLY : 0;
+    int flags = (fs_config.readonly ? DEPOT_OPEN_READONLY : 0)
+              | (fs_config.sync_full ? 0 : DEPOT_OPEN_SYNC_NORMAL);
     if (depot_open(fs_config.db_path, flags, &d, &err) != DEPOT_OK) {
         fs_log(LOG_ERR, "%s", strbuf_str(&err));
         d = NULL;
@@ -110,6 +125,7 @@ static depot *open_depot(void)
 
 depot *fs_depot(void)
 {
+    request_generation = atomic_load(&generation);
     pthread_once(&depot_once, make_key);
     depot *d = pthread_getspecific(depot_key);
     if (!d && (d = open_depot()))
@@ -172,21 +188,51 @@ static void user_name(uid_t uid, char *buf, size_t size)
     pthread_mutex_unlock(&lock);
 }
 
+/* The command name of process pid into buf.  Kept for a second: a script
+ * writing thousands of values would otherwise read /proc once per write (a
+ * pid reused within that second would be misnamed in the journal). */
+static void process_name(pid_t pid, char *buf, size_t size)
+{
+    static struct { pid_t pid; int64_t until; char comm[64]; } cache[8];
+    static unsigned next;
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    int64_t ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+    pthread_mutex_lock(&lock);
+    for (size_t i = 0; i < sizeof cache / sizeof cache[0]; i++) {
+        if (cache[i].pid == pid && cache[i].until > ns) {
+            snprintf(buf, size, "%s", cache[i].comm);
+            pthread_mutex_unlock(&lock);
+            return;
+        }
+    }
+    pthread_mutex_unlock(&lock);
+    char path[64];
+    buf[0] = '\0';
+    snprintf(path, sizeof path, "/proc/%ld/comm", (long)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        ssize_t n = read(fd, buf, size - 1);
+        buf[n > 0 ? n : 0] = '\0';
+        buf[strcspn(buf, "\n")] = '\0';
+        close(fd);
+    }
+    pthread_mutex_lock(&lock);
+    unsigned slot = next++ % (sizeof cache / sizeof cache[0]);
+    cache[slot].pid = pid;
+    cache[slot].until = ns + 1000000000;
+    snprintf(cache[slot].comm, sizeof cache[slot].comm, "%s", buf);
+    pthread_mutex_unlock(&lock);
+}
+
 static void current_actor(fuse_req_t req, struct actor_buf *b)
 {
     const struct fuse_ctx *c = fuse_req_ctx(req);
     b->a.uid = (long)c->uid;
     b->a.pid = (long)c->pid;
     user_name(c->uid, b->user, sizeof b->user);
-    b->comm[0] = '\0';
-    char path[64];
-    snprintf(path, sizeof path, "/proc/%ld/comm", (long)c->pid);
-    FILE *f = fopen(path, "r");
-    if (f) {
-        if (fgets(b->comm, sizeof b->comm, f))
-            b->comm[strcspn(b->comm, "\n")] = '\0';
-        fclose(f);
-    }
+    process_name(c->pid, b->comm, sizeof b->comm);
     b->a.user = b->user;
     b->a.process = b->comm;
 }
@@ -211,11 +257,228 @@ static int refuse(fuse_req_t req, depot *d, const char *path, const char *buf, s
     return -fs_errno(rc);
 }
 
+/* ---- what the kernel holds ---- */
+
+/*
+ * Reads through the page cache.  A second `cat` of a value should cost one
+ * open and no read, so values are read through the kernel's page cache,
+ * kept across opens until a change invalidates them.  But the kernel cuts
+ * or pads what it reads from the cache to the size it holds for the inode,
+ * and a reader must never see "10" of "100".  Three rules keep the size the
+ * kernel holds equal to the size of what a cached reader reads:
+ *
+ *  1. An open reads through the cache only if no file is open for writing,
+ *     the value has not been invalidated for a second (settled: replies the
+ *     kernel got around a change may still be in flight, and it accepts or
+ *     drops them by its own attribute versions), and the value has exactly
+ *     the size we last told the kernel (told_as: this catches a change by
+ *     another process that the watcher has not seen yet).  Otherwise the
+ *     open is direct I/O from its own snapshot and the kernel's size does
+ *     not matter.
+ *  2. While cached readers of an inode are open, every size we report for
+ *     it (lookup, getattr, setattr, readdirplus) is the size they read
+ *     (report()); when the last one closes after a change, the inode is
+ *     invalidated and the kernel asks again.  So the size cannot shrink
+ *     under a reader that opened a longer value.
+ *  3. O_TRUNC is a separate truncate (no atomic O_TRUNC, which would set the
+ *     size to 0 under such a reader); sizes that grow (a write past the old
+ *     end) are harmless: a short read sets the size back.
+ *
+ * A stale size can only make an open choose direct I/O: slower, never wrong.
+ */
+
+
+static void invalidation_begin(void)
+{
+    atomic_fetch_add(&generation, 1);
+}
+
+static void invalidation_end(void)
+{
+    atomic_fetch_add(&generation, 1);
+}
+
+/* The size last told per cacheable value file: one word per slot, the
+ * inode's hash with the size in its low 24 bits.  A slot lost to a
+ * collision costs the cache for that file, never correctness. */
+#define TOLD_BITS 18
+#define TOLD_SIZE_MASK ((uint64_t)0xFFFFFF)
+static _Atomic uint64_t told_sizes[1u << TOLD_BITS];
+
+static uint64_t told_hash(fuse_ino_t ino)
+{
+    uint64_t x = (uint64_t)ino * 0x9E3779B97F4A7C15ull;
+    return x ^ (x >> 31);
+}
+
+static _Atomic uint64_t *told_slot(uint64_t h)
+{
+    return &told_sizes[h >> (64 - TOLD_BITS)];
+}
+
+static uint64_t told_word(uint64_t h, uint64_t size)
+{
+    return (h & ~TOLD_SIZE_MASK) | size;
+}
+
+/* Was the size of inode ino last told as size (by a request no
+ * invalidation raced)? */
+static int told_as(fuse_ino_t ino, size_t size)
+{
+    uint64_t h = told_hash(ino);
+    return size <= TOLD_SIZE_MASK
+        && atomic_load(told_slot(h)) == told_word(h, size);
+}
+
+/* When each value file was last invalidated (monotonic ms, by inode hash;
+ * a collision only makes a file look recently changed), and when the whole
+ * tree last was.  A value changed within the last second is read with
+ * direct I/O: attribute replies the kernel received around the change may
+ * still be in flight, and it may accept or drop them in any order. */
+#define SETTLE_MS 1000u
+static _Atomic uint32_t changed_ms[1u << TOLD_BITS];
+static _Atomic uint32_t all_changed_ms;
+
+static uint32_t now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint32_t)((uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000);
+}
+
+/* Invalidates inode ino (attributes, and pages from offset off: off < 0
+ * keeps them), and notes when. */
+static void invalidate_inode(fuse_ino_t ino, off_t off)
+{
+    atomic_store(&changed_ms[told_hash(ino) >> (64 - TOLD_BITS)], now_ms());
+    if (session)
+        fuse_lowlevel_notify_inval_inode(session, ino, off, 0);
+}
+
+/* Has the value of ino stayed unchanged for the last second? */
+static int settled(fuse_ino_t ino)
+{
+    uint32_t now = now_ms();
+    return now - atomic_load(&changed_ms[told_hash(ino) >> (64 - TOLD_BITS)]) >= SETTLE_MS
+        && now - atomic_load(&all_changed_ms) >= SETTLE_MS;
+}
+
+/* Open cached readers per inode: a small hash of lists (nodes are kept on a
+ * free list, so opening allocates only when more files than ever before are
+ * open at once). */
+struct reader {
+    fuse_ino_t ino;
+    size_t size;            /* the size they all read */
+    int count;
+    struct reader *next;
+};
+#define READER_BUCKETS 256
+static struct reader *readers[READER_BUCKETS];
+static struct reader *readers_free;
+static atomic_int readers_open;     /* inodes with cached readers: 0 skips the lock */
+static pthread_mutex_t readers_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static struct reader **reader_find(fuse_ino_t ino)
+{
+    struct reader **r = &readers[told_hash(ino) % READER_BUCKETS];
+    while (*r && (*r)->ino != ino)
+        r = &(*r)->next;
+    return r;
+}
+
+/* Registers a cached reader of ino reading size bytes (readers_lock
+ * held); -1 if another size is pinned or there is no memory. */
+static int reader_add_locked(fuse_ino_t ino, size_t size)
+{
+    struct reader **r = reader_find(ino);
+    if (*r) {
+        if ((*r)->size != size)
+            return -1;
+        (*r)->count++;
+        return 0;
+    }
+    struct reader *n = readers_free;
+    if (n)
+        readers_free = n->next;
+    else if (!(n = malloc(sizeof *n)))
+        return -1;
+    *n = (struct reader){ ino, size, 1, NULL };
+    *r = n;
+    atomic_fetch_add(&readers_open, 1);
+    return 0;
+}
+
+/* Unregisters one; returns how many cached readers of ino remain. */
+static int reader_remove(fuse_ino_t ino)
+{
+    int left = 0;
+    pthread_mutex_lock(&readers_lock);
+    struct reader **r = reader_find(ino), *n = *r;
+    if (n && (left = --n->count) == 0) {
+        *r = n->next;
+        n->next = readers_free;
+        readers_free = n;
+        atomic_fetch_sub(&readers_open, 1);
+    }
+    pthread_mutex_unlock(&readers_lock);
+    return left;
+}
+
+/* May a size told now be trusted to be the kernel's?  Not while a write
+ * may be completing (the kernel then drops attribute replies that raced it)
+ * or an invalidation ran since the request began. */
+static int told_trustworthy(void)
+{
+    uint64_t g = atomic_load(&generation);
+    return !atomic_load(&writers_open) && g == request_generation && !(g & 1);
+}
+
+/* Prepares the attributes of p for a reply with lifetime attr_timeout:
+ * the size cached readers read, and remembers the size told.  Returns 1 if
+ * it remembered one (to be confirmed by told_confirm after the reply). */
+static int report(const struct fs_path *p, struct stat *st, double attr_timeout)
+{
+    if (fs_nodes[p->node].type != FT_ATTR || attr_timeout <= 0)
+        return 0;
+    uint64_t h = told_hash(st->st_ino);
+    pthread_mutex_lock(&readers_lock);
+    struct reader *r = atomic_load(&readers_open) ? *reader_find(st->st_ino) : NULL;
+    if (r)
+        st->st_size = (off_t)r->size;
+    int trust = told_trustworthy() && (uint64_t)st->st_size <= TOLD_SIZE_MASK;
+    atomic_store(told_slot(h), trust ? told_word(h, (uint64_t)st->st_size) : 0);
+    pthread_mutex_unlock(&readers_lock);
+    return trust;
+}
+
+/* After the reply that told ino's size: forgets it if the reply may have
+ * raced something that makes the kernel drop it. */
+static void told_confirm(fuse_ino_t ino)
+{
+    if (told_trustworthy())
+        return;
+    uint64_t h = told_hash(ino);
+    atomic_store(told_slot(h), 0);
+}
+
+/* Registers a cached reader of ino reading size bytes, if the kernel holds
+ * exactly that size for it; else -1 (the open is then direct I/O). */
+static int reader_open(fuse_ino_t ino, size_t size)
+{
+    if (atomic_load(&writers_open) || !settled(ino))
+        return -1;
+    pthread_mutex_lock(&readers_lock);
+    int rc = told_as(ino, size) ? reader_add_locked(ino, size) : -1;
+    pthread_mutex_unlock(&readers_lock);
+    return rc;
+}
+
 /* ---- invalidation after a change ---- */
 
-/* Drops the kernel's cached attributes of every attribute file of (k, id)
- * and of its directory (contents are never cached).  Safe inside a write:
- * a negative offset touches no page, so no page lock is taken. */
+/* Drops the kernel's cached attributes and pages of every attribute file
+ * of (k, id), and the attributes of its directory.  Safe inside a write:
+ * writes are direct I/O and hold no page lock; a read holding one is
+ * answered by another worker thread. */
 static void invalidate_object(enum depot_kind k, int64_t id, int64_t module)
 {
     int row = fs_attr_row(k);
@@ -234,7 +497,7 @@ static void invalidate_object(enum depot_kind k, int64_t id, int64_t module)
     for (size_t i = 0; i < na; i++) {
         p.node = row;
         p.attr_index = (int)i;
-        fuse_lowlevel_notify_inval_inode(session, fs_ino(&p), -1, 0);
+        invalidate_inode(fs_ino(&p), 0);
     }
     p.node = fs_nodes[row].parent;
     if (k != DK_LINE)
@@ -268,6 +531,7 @@ static void invalidate_all(void)
         "categories", "years", "reserves", "plans", "deliveries", "reports", "log", NULL };
     if (!session)
         return;
+    atomic_store(&all_changed_ms, now_ms());
     for (int i = 0; top[i]; i++)
         fuse_lowlevel_notify_inval_entry(session, FUSE_ROOT_ID, top[i], strlen(top[i]));
     invalidate_fixed_dirs();
@@ -301,8 +565,10 @@ static void invalidate_changed(void *ctx, enum depot_kind k, int64_t id, int64_t
 static void after_change(depot *d, int64_t head)
 {
     int category = 0;
+    invalidation_begin();
     invalidate_fixed_dirs();
     depot_changed_since(d, head, invalidate_changed, &category);
+    invalidation_end();
     if (category)
         request_invalidate_all();
 }
@@ -347,8 +613,11 @@ static void *watch(void *arg)
                 all = 1;
             last = v;
         }
-        if (all && !atomic_load(&watcher_stop))
+        if (all && !atomic_load(&watcher_stop)) {
+            invalidation_begin();
             invalidate_all();
+            invalidation_end();
+        }
     }
     sqlite3_finalize(st);
     depot_close(d);
@@ -394,7 +663,10 @@ static void reply_entry_for(fuse_req_t req, depot *d, const struct fs_path *p)
     }
     e.ino = e.attr.st_ino;
     fs_timeouts(p, &e.entry_timeout, &e.attr_timeout);
+    int told = report(p, &e.attr, e.attr_timeout);
     fuse_reply_entry(req, &e);
+    if (told)
+        told_confirm(e.ino);
 }
 
 static void reply_scratch_entry(fuse_req_t req, const char *key)
@@ -415,15 +687,18 @@ static void ll_init(void *userdata, struct fuse_conn_info *conn)
     /* Every write must reach us so a refused value fails the write(). */
     conn->want &= ~FUSE_CAP_WRITEBACK_CACHE;
     /* O_TRUNC as a separate setattr, answered with the value's real size:
-     * with atomic O_TRUNC the kernel would believe the file empty, and a
-     * reader racing the writer would read nothing. */
+     * with atomic O_TRUNC the kernel would set the size to 0 under a reader
+     * reading through the page cache, which would read nothing (see "Reads
+     * through the page cache" above). */
     conn->want &= ~FUSE_CAP_ATOMIC_O_TRUNC;
-    /* readdirplus on a directory's first listing (names and attributes in
-     * one reply), plain readdir when the kernel already has the entries. */
+    /* Every listing is a readdirplus: names and attributes in one reply, so
+     * find and ls -l never look the entries up one by one.  (The "auto"
+     * mode sends plain readdir after the first page of a large directory,
+     * and then one lookup per entry follows.)  A directory listed again is
+     * served from the kernel's readdir cache without asking us. */
     if (conn->capable & FUSE_CAP_READDIRPLUS)
         conn->want |= FUSE_CAP_READDIRPLUS;
-    if (conn->capable & FUSE_CAP_READDIRPLUS_AUTO)
-        conn->want |= FUSE_CAP_READDIRPLUS_AUTO;
+    conn->want &= ~FUSE_CAP_READDIRPLUS_AUTO;
     /* The first connection, opened after the daemon has forked. */
     fs_depot();
     atomic_store(&watcher_stop, 0);
@@ -488,9 +763,10 @@ static void ll_forget_multi(fuse_req_t req, size_t count, struct fuse_forget_dat
     fuse_reply_none(req);
 }
 
+static int snapshot_size(struct fuse_file_info *fi, off_t *size);
+
 static void ll_getattr_in(fuse_req_t req, depot *d, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-    (void)fi;
     struct stat st;
     char key[KEY_MAX];
     if (scratch_is_ino((ino_t)ino)) {
@@ -508,9 +784,17 @@ static void ll_getattr_in(fuse_req_t req, depot *d, fuse_ino_t ino, struct fuse_
         fuse_reply_err(req, -rc);
         return;
     }
+    /* Asked through an open file (fstat, or the kernel before reading
+     * through its cache): the size of what that file reads. */
+    off_t size;
+    if (fi && snapshot_size(fi, &size) == 0)
+        st.st_size = size;
     double entry, attr;
     fs_timeouts(&p, &entry, &attr);
+    int told = report(&p, &st, attr);
     fuse_reply_attr(req, &st, attr);
+    if (told)
+        told_confirm(st.st_ino);
 }
 
 static void ll_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
@@ -557,12 +841,16 @@ static void ll_readlink(fuse_req_t req, fuse_ino_t ino)
 
 /* ---- directories ---- */
 
+#define DIR_TOLD_MAX 256
+
 struct dir_buf {
     fuse_req_t req;
     depot *d;
     char *buf;
     size_t size, used;
     int plus;
+    size_t ntold;                   /* sizes told by this reply, to confirm */
+    fuse_ino_t told[DIR_TOLD_MAX];
 };
 
 /* Adds one entry; returns 1 when the reply buffer is full. */
@@ -576,9 +864,17 @@ static int add_entry(struct dir_buf *b, const char *name, const struct stat *st,
         e.attr = *st;
         /* "." and "..": no entry.  Scratch files: an entry, never cached. */
         e.ino = strcmp(name, ".") && strcmp(name, "..") ? st->st_ino : 0;
-        if (child)
+        int told = 0;
+        if (child) {
             fs_timeouts(child, &e.entry_timeout, &e.attr_timeout);
+            told = report(child, &e.attr, e.attr_timeout);
+        }
         n = fuse_add_direntry_plus(b->req, b->buf + b->used, b->size - b->used, name, &e, next);
+        /* A size not sent, or one too many to confirm, is forgotten. */
+        if (told && n <= b->size - b->used && b->ntold < DIR_TOLD_MAX)
+            b->told[b->ntold++] = e.attr.st_ino;
+        else if (told)
+            atomic_store(told_slot(told_hash(e.attr.st_ino)), 0);
     } else {
         n = fuse_add_direntry(b->req, b->buf + b->used, b->size - b->used, name, st, next);
     }
@@ -623,7 +919,7 @@ static void do_readdir_in(fuse_req_t req, depot *d, fuse_ino_t ino, size_t size,
         fuse_reply_err(req, ENOTDIR);
         return;
     }
-    struct dir_buf b = { req, d, malloc(size), size, 0, plus };
+    struct dir_buf b = { .req = req, .d = d, .buf = malloc(size), .size = size, .plus = plus };
     if (!b.buf) {
         fuse_reply_err(req, ENOMEM);
         return;
@@ -653,6 +949,8 @@ reply:
         fuse_reply_err(req, -rc);
     else
         fuse_reply_buf(req, b.buf, b.used);
+    for (size_t i = 0; i < b.ntold; i++)
+        told_confirm(b.told[i]);
     free(b.buf);
 }
 
@@ -711,6 +1009,8 @@ struct handle {
     /* read() replies in flight from content.  The kernel may finish a read
      * and send release before our writev() has returned: release waits. */
     atomic_int replying;
+    int cached;             /* H_READ through the page cache (else direct I/O) */
+    uint64_t generation;    /* the generation when content was taken */
 };
 
 static struct handle *handle_new(enum handle_kind kind)
@@ -719,6 +1019,8 @@ static struct handle *handle_new(enum handle_kind kind)
     if (!h)
         return NULL;
     h->kind = kind;
+    if (kind == H_ATTR || kind == H_DOC || kind == H_NEWDOC)
+        atomic_fetch_add(&writers_open, 1);
     strbuf_init(&h->path);
     strbuf_init(&h->content);
     strbuf_init(&h->w);
@@ -728,6 +1030,8 @@ static struct handle *handle_new(enum handle_kind kind)
 
 static void handle_free(struct handle *h)
 {
+    if (h->kind == H_ATTR || h->kind == H_DOC || h->kind == H_NEWDOC)
+        atomic_fetch_sub(&writers_open, 1);
     strbuf_release(&h->path);
     strbuf_release(&h->content);
     strbuf_release(&h->w);
@@ -738,6 +1042,16 @@ static void handle_free(struct handle *h)
 static struct handle *HANDLE(struct fuse_file_info *fi)
 {
     return (struct handle *)(uintptr_t)fi->fh;
+}
+
+/* The size of what handle fi reads: 0, or -1 if it is not a read snapshot. */
+static int snapshot_size(struct fuse_file_info *fi, off_t *size)
+{
+    struct handle *h = HANDLE(fi);
+    if (!h || h->kind != H_READ)
+        return -1;
+    *size = (off_t)h->content.len;
+    return 0;
 }
 
 static int wants_write(int flags)
@@ -807,6 +1121,7 @@ static void ll_open_in(fuse_req_t req, depot *d, fuse_ino_t ino, struct fuse_fil
         return;
     }
     h->p = p;
+    h->generation = request_generation;
     /* A handle opened for reading (or read-write) serves a snapshot. */
     if ((fi->flags & O_ACCMODE) != O_WRONLY && (rc = fs_content(d, &p, &h->content))) {
         handle_free(h);
@@ -816,12 +1131,18 @@ static void ll_open_in(fuse_req_t req, depot *d, fuse_ino_t ino, struct fuse_fil
     fs_path_string(d, &p, &h->path);
     fi->fh = (uintptr_t)h;
     if (h->kind == H_READ) {
-        /* Reading needs no flush.  It is direct I/O from the snapshot taken
-         * here: the kernel then neither cuts nor pads the text to a size it
-         * cached a moment earlier, which a concurrent writer could make
-         * stale (a reader must never see "10" of "100"). */
+        /* Reading needs no flush.  A value whose size the kernel holds
+         * right (told_as) is read through the page cache, kept across opens
+         * until a change invalidates it: a second cat costs one open.
+         * Anything else is direct I/O from the snapshot taken here, so the
+         * kernel neither cuts nor pads the text to a size it cached a moment
+         * earlier (a reader must never see "10" of "100"). */
+        double entry, attr;
+        fs_timeouts(&p, &entry, &attr);
+        h->cached = t == FT_ATTR && attr > 0 && reader_open(ino, h->content.len) == 0;
         fi->noflush = 1;
-        fi->direct_io = 1;
+        fi->keep_cache = h->cached;
+        fi->direct_io = !h->cached;
     } else {
         /* Writes bypass the page cache: no stale pages of a refused or
          * rewritten value ("+1" is stored as "13"), no page locks held
@@ -848,7 +1169,6 @@ static void ll_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 static void ll_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
                     struct fuse_file_info *fi)
 {
-    (void)ino;
     struct handle *h = HANDLE(fi);
     char *buf;
     if (h->kind == H_SCRATCH || h->kind == H_NEWDOC) {
@@ -873,6 +1193,11 @@ static void ll_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
         size_t n = h->content.len - (size_t)off;
         fuse_reply_buf(req, h->content.buf + off, n < size ? n : size);
     }
+    /* The pages just filled hold this handle's snapshot: if anything has
+     * changed since it was taken, drop them again (now that the reply has
+     * filled and unlocked them), so later opens do not read an old value. */
+    if (h->cached && atomic_load(&generation) != h->generation)
+        invalidate_inode(ino, 0);
     atomic_fetch_sub(&h->replying, 1);
 }
 
@@ -898,8 +1223,11 @@ static int store_doc(fuse_req_t req, depot *d, struct handle *h, int check)
     else
         rc = (check ? depot_delivery_check : depot_delivery_store)(d, h->note, h->w.buf,
                                                                   h->w.len, &who.a);
-    if (rc == DEPOT_OK && !check)
+    if (rc == DEPOT_OK && !check) {
+        invalidation_begin();
         invalidate_fixed_dirs();
+        invalidation_end();
+    }
     return rc;
 }
 
@@ -1060,7 +1388,6 @@ static void ll_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 
 static void ll_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-    (void)ino;
     struct handle *h = HANDLE(fi);
     if (!h) {
         fuse_reply_err(req, 0);
@@ -1071,19 +1398,33 @@ static void ll_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
         scratch_unlink(h->key);
     while (atomic_load(&h->replying))
         sched_yield();
+    /* The last cached reader after a change: the size it pinned may be
+     * stale now, so the kernel must ask again. */
+    if (h->cached && reader_remove(ino) == 0 && atomic_load(&generation) != h->generation)
+        invalidate_inode(ino, 0);
     handle_free(h);
     fuse_reply_err(req, 0);
 }
 
+/* Every change is committed before its write() returns; fsync() makes the
+ * commits so far durable (with -o sync=full they already are). */
 static void ll_fsync(fuse_req_t req, fuse_ino_t ino, int datasync, struct fuse_file_info *fi)
 {
     (void)ino;
     (void)datasync;
     (void)fi;
-    fuse_reply_err(req, 0);     /* every change is committed before write() returns */
+    depot *d = fs_depot();
+    if (!d) {
+        fuse_reply_err(req, EIO);
+        return;
+    }
+    int rc = fs_config.sync_full ? DEPOT_OK : depot_sync(d);
+    fuse_reply_err(req, rc ? fs_errno(rc) : 0);
 }
 
 /* ---- setattr: truncate, chmod, chown, utimens ---- */
+
+static void setattr_in(fuse_req_t req, depot *d, fuse_ino_t ino, struct stat *attr, int to_set);
 
 static void ll_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
                        struct fuse_file_info *fi)
@@ -1121,6 +1462,16 @@ static void ll_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
         return;
     }
     GET_DEPOT(req, d);
+    /* A truncate counts as a writer while it is answered. */
+    atomic_fetch_add(&writers_open, 1);
+    setattr_in(req, d, ino, attr, to_set);
+    atomic_fetch_sub(&writers_open, 1);
+}
+
+static void setattr_in(fuse_req_t req, depot *d, fuse_ino_t ino, struct stat *attr, int to_set)
+{
+    struct stat st;
+    int rc = 0;
     struct fs_path p;
     if (get_path(req, d, ino, &p))
         return;
@@ -1149,7 +1500,10 @@ static void ll_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
     }
     double entry, attr_to;
     fs_timeouts(&p, &entry, &attr_to);
+    int told = report(&p, &st, attr_to);
     fuse_reply_attr(req, &st, attr_to);
+    if (told)
+        told_confirm(st.st_ino);
 }
 
 /* ---- creating, removing, renaming ---- */

@@ -34,6 +34,7 @@ struct options {
     char *db;
     char *today;
     char *group;
+    char *sync;
     int ro;
     int allow_other;
     int help;
@@ -46,6 +47,7 @@ enum { KEY_RO, KEY_ALLOW_OTHER, KEY_HELP, KEY_VERSION };
 static const struct fuse_opt option_spec[] = {
     { "today=%s", offsetof(struct options, today), 0 },
     { "group=%s", offsetof(struct options, group), 0 },
+    { "sync=%s", offsetof(struct options, sync), 0 },
     FUSE_OPT_KEY("ro", KEY_RO),
     FUSE_OPT_KEY("allow_other", KEY_ALLOW_OTHER),
     FUSE_OPT_KEY("-h", KEY_HELP),
@@ -99,6 +101,8 @@ static void usage(FILE *f)
         "  -o ro              read-only: every write fails with EROFS\n"
         "  -o today=DATE      fix \"today\" (YYYY-MM-DD) for reports and due dates\n"
         "  -o group=NAME      writable files are also writable by group NAME\n"
+        "  -o sync=full       every write durable on disk before it returns (slower);\n"
+        "                     default sync=normal: durable at fsync() or within seconds\n"
         "  -o allow_other     let other users in (the kernel checks permission bits)\n"
         "  -h, --help         this help;  -V, --version  the version\n"
         "\n"
@@ -179,6 +183,11 @@ int main(int argc, char *argv[])
         fprintf(stderr, "depotfs: option today: '%s' is not a date (YYYY-MM-DD)\n", o.today);
         goto out_cmd;
     }
+    if (o.sync && strcmp(o.sync, "full") && strcmp(o.sync, "normal")) {
+        fprintf(stderr, "depotfs: option sync: '%s' is neither 'full' nor 'normal'\n", o.sync);
+        goto out_cmd;
+    }
+    fs_config.sync_full = o.sync && !strcmp(o.sync, "full");
     fs_config.uid = getuid();
     fs_config.gid = getgid();
     if (o.group) {
@@ -289,6 +298,7 @@ out_args:
     free(o.db);
     free(o.today);
     free(o.group);
+    free(o.sync);
     free((char *)fs_config.db_path);
     return ret;
 }

@@ -149,6 +149,53 @@ rerrors=$(grep -h '^error' "$T"/reader.* | sort | uniq -c | head -n 5)
 check_eq "readers saw no error" "" "$rerrors"
 check "readers read something" test "$(head -n 1 "$T/reader.1")" -gt 0
 check_eq "no write was refused" "$refusals0" "$(sql "SELECT count(*) FROM refusal")"
+
+# Values are read through the page cache when that is safe.  A value whose
+# length changes (99 <-> 100) under a writer that pauses about as long as a
+# cached value takes to settle, read in tight loops while another process
+# stats it: every read is one whole line, never "10" of "100" nor padded.
+cat >"$T/flip.py" <<'PY'
+import os, re, sys, time
+path, role, secs = sys.argv[1], sys.argv[2], float(sys.argv[3])
+end = time.time() + secs
+if role == "writer":
+    pauses = [float(x) for x in sys.argv[4].split(",")]
+    n = 0
+    while time.time() < end:
+        fd = os.open(path, os.O_WRONLY | os.O_TRUNC)
+        os.write(fd, b"+1\n" if n % 2 == 0 else b"-1\n")
+        os.close(fd)
+        time.sleep(pauses[n % len(pauses)])
+        n += 1
+    print(n)
+elif role == "stat":
+    while time.time() < end:
+        os.stat(path)
+else:
+    bad, n = [], 0
+    while time.time() < end:
+        with open(path, "rb") as f:
+            v = f.read()
+        n += 1
+        if v not in (b"99\n", b"100\n"):
+            bad.append(v)
+    print(n)
+    for v in bad[:5]:
+        print("error %r" % v)
+PY
+F="$M/reserves/$mod/$line/count"
+echo 99 >"$F"
+python3 "$T/flip.py" "$F" writer 8 0.001,0.0005,0.99,1.0,1.01,0.002 >"$T/flip.w" &
+fp="$!"
+python3 "$T/flip.py" "$F" reader 8 >"$T/flip.r1" &
+fp="$fp $!"
+python3 "$T/flip.py" "$F" reader 8 >"$T/flip.r2" &
+fp="$fp $!"
+python3 "$T/flip.py" "$F" stat 8 &
+wait $fp $!
+check_eq "a value changing length under readers is never cut or padded" "" \
+    "$(grep -h '^error' "$T"/flip.r* | head -n 5)"
+check "... and the readers read it many times" test "$(head -n 1 "$T/flip.r1")" -gt 100
 check "the daemon still serves" test -s "$M/README"
 check "the daemon is still running" kill -0 "$DPID"
 unmount_depot

@@ -203,4 +203,12 @@ wait $pids
 check_eq "8 concurrent writers: no write failed" "" "$(cat "$T/cerr" 2>/dev/null)"
 check_eq "8 concurrent writers lose no update" "1400" "$(cat "$C")"
 check_eq "... in the database too" "1400" "$(dbcount)"
+
+# fsync(): with the default sync=normal it makes the commits durable.
+check "fsync() of a written value succeeds" python3 -c "
+import os, sys
+fd = os.open(sys.argv[1], os.O_WRONLY | os.O_TRUNC)
+os.write(fd, b'+1\\n'); os.fsync(fd); os.fdatasync(fd); os.close(fd)" "$C"
+check_eq "... and the value is stored" "1401" "$(dbcount)"
+check "sync FILE (coreutils) succeeds on a value" sync "$C"
 check "the daemon still serves" test -s "$M/README"
