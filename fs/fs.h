@@ -97,6 +97,12 @@ int fs_fixed_dir(int row);
 
 /* The tree row of the attribute files of objects of kind k (-1: none). */
 int fs_attr_row(enum depot_kind k);
+/* For object (k, id), calls fn with every directory of a view whose
+ * entries the kernel keeps (fs_timeouts) that may list it, and its name
+ * there: after a change to the object those entries are invalidated, in
+ * whichever of them it was listed before. */
+typedef void (*fs_view_entry_fn)(void *ctx, ino_t parent, const char *name);
+int fs_view_entries(depot *d, enum depot_kind k, int64_t id, fs_view_entry_fn fn, void *ctx);
 
 /* Fills st for p (mode, ino, nlink, size, times, owner).  Generated and
  * attribute files are rendered to know their exact size.  Returns 0 or -errno. */

@@ -550,13 +550,75 @@ static void request_invalidate_all(void)
     pthread_mutex_unlock(&pending_lock);
 }
 
-/* Invalidates one object that a change touched (a depot_changed_fn). */
+/*
+ * Entries (a name in a directory) are invalidated at once, except while a
+ * rename is answered: the kernel holds both directories' locks until it has
+ * our reply, and fuse_lowlevel_notify_inval_entry takes the directory's
+ * lock, so inside the rename it would deadlock.  There they are kept on the
+ * thread's list and sent by ll_rename right after its reply.
+ */
+struct deferred_entry {
+    fuse_ino_t parent;
+    char name[FS_NAME_MAX + 1];
+};
+static _Thread_local int deferring;
+static _Thread_local struct deferred_entry *deferred;
+static _Thread_local size_t ndeferred, deferred_cap;
+
+static void invalidate_entry(fuse_ino_t parent, const char *name)
+{
+    if (!session)
+        return;
+    if (!deferring) {
+        fuse_lowlevel_notify_inval_entry(session, parent, name, strlen(name));
+        return;
+    }
+    if (ndeferred == deferred_cap) {
+        size_t cap = deferred_cap ? 2 * deferred_cap : 64;
+        struct deferred_entry *n = realloc(deferred, cap * sizeof *n);
+        if (!n) {
+            request_invalidate_all();       /* cannot say which: everything */
+            return;
+        }
+        deferred = n;
+        deferred_cap = cap;
+    }
+    deferred[ndeferred].parent = parent;
+    snprintf(deferred[ndeferred].name, sizeof deferred[ndeferred].name, "%s", name);
+    ndeferred++;
+}
+
+/* Sends the entry invalidations kept during a rename (after its reply). */
+static void flush_deferred(void)
+{
+    deferring = 0;
+    for (size_t i = 0; i < ndeferred; i++)
+        invalidate_entry(deferred[i].parent, deferred[i].name);
+    free(deferred);
+    deferred = NULL;
+    ndeferred = deferred_cap = 0;
+}
+
+static void invalidate_view_entry(void *ctx, ino_t parent, const char *name)
+{
+    (void)ctx;
+    invalidate_entry((fuse_ino_t)parent, name);
+}
+
+struct changed_ctx {
+    depot *d;
+    int category;
+};
+
+/* Invalidates one object that a change touched (a depot_changed_fn): its
+ * files, and its entries in the views the kernel keeps. */
 static void invalidate_changed(void *ctx, enum depot_kind k, int64_t id, int64_t module)
 {
-    int *category = ctx;
+    struct changed_ctx *c = ctx;
     invalidate_object(k, id, module);
+    fs_view_entries(c->d, k, id, invalidate_view_entry, NULL);
     if (k == DK_CATEGORY)
-        *category = 1;      /* every expiry or next inspection may have moved */
+        c->category = 1;    /* every expiry or next inspection may have moved */
 }
 
 /* Invalidates what the changes journalled after row `head` touched: the
@@ -564,10 +626,12 @@ static void invalidate_changed(void *ctx, enum depot_kind k, int64_t id, int64_t
  * to invalidate never has to be guessed here. */
 static void after_change(depot *d, int64_t head)
 {
-    int category = 0;
+    struct changed_ctx c = { d, 0 };
+    int category;
     invalidation_begin();
     invalidate_fixed_dirs();
-    depot_changed_since(d, head, invalidate_changed, &category);
+    depot_changed_since(d, head, invalidate_changed, &c);
+    category = c.category;
     invalidation_end();
     if (category)
         request_invalidate_all();
@@ -699,6 +763,10 @@ static void ll_init(void *userdata, struct fuse_conn_info *conn)
     if (conn->capable & FUSE_CAP_READDIRPLUS)
         conn->want |= FUSE_CAP_READDIRPLUS;
     conn->want &= ~FUSE_CAP_READDIRPLUS_AUTO;
+    /* A symlink's target never changes (it is made from its inode's row
+     * and object), so the kernel may keep it. */
+    if (conn->capable & FUSE_CAP_CACHE_SYMLINKS)
+        conn->want |= FUSE_CAP_CACHE_SYMLINKS;
     /* The first connection, opened after the daemon has forked. */
     fs_depot();
     atomic_store(&watcher_stop, 0);
@@ -1730,7 +1798,20 @@ static int transfer(fuse_req_t req, depot *d, const struct fs_path *src,
     return rc;
 }
 
+static void rename_in(fuse_req_t req, fuse_ino_t parent, const char *name,
+                      fuse_ino_t newparent, const char *newname, unsigned int flags);
+
+/* The entries a rename's changes invalidate are sent after its reply (see
+ * invalidate_entry). */
 static void ll_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
+                      fuse_ino_t newparent, const char *newname, unsigned int flags)
+{
+    deferring = 1;
+    rename_in(req, parent, name, newparent, newname, flags);
+    flush_deferred();
+}
+
+static void rename_in(fuse_req_t req, fuse_ino_t parent, const char *name,
                       fuse_ino_t newparent, const char *newname, unsigned int flags)
 {
     char from[KEY_MAX], to[KEY_MAX];
@@ -1777,6 +1858,10 @@ static void ll_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
     if ((rc = fs_lookup_child(d, &src, name)) == 0)
         rc = drc == 0 ? -EPERM      /* replacing a value or object by renaming: never */
                       : transfer(req, d, &src, &dir, newname);
+    /* The kernel moves the source's entry to the new name: it is the
+     * link of another view (or station), to be looked up anew. */
+    if (rc == 0)
+        invalidate_entry(newparent, newname);
     fuse_reply_err(req, -rc);
 }
 

@@ -529,7 +529,12 @@ void fs_timeouts(const struct fs_path *p, double *entry, double *attr)
         *attr = FS_LONG_TIMEOUT;
         break;
     case FT_LINK:
-        *entry = 0;
+        /* A station's equipment and vehicles: kept, and invalidated in
+         * every station after each change to the object
+         * (fs_view_entries); the other views' members move with dates and
+         * plans, so they are looked up each time. */
+        if (p->node != N_SITE_ITEM && p->node != N_SITE_VEHICLE)
+            *entry = 0;
         break;
     case FT_DIR:
         if (p->node == N_YEAR)
@@ -541,6 +546,47 @@ void fs_timeouts(const struct fs_path *p, double *entry, double *attr)
     case FT_GEN:
         break;
     }
+}
+
+static int collect_site(void *ctx, const char *name, enum depot_kind kind, int64_t id)
+{
+    (void)name;
+    (void)kind;
+    struct { int64_t id[64]; size_t n; } *sites = ctx;
+    sites->id[sites->n++] = id;
+    return sites->n == sizeof sites->id / sizeof sites->id[0];
+}
+
+int fs_view_entries(depot *d, enum depot_kind k, int64_t id, fs_view_entry_fn fn, void *ctx)
+{
+    if (k != DK_ITEM && k != DK_VEHICLE)
+        return 0;
+    strbuf name = STRBUF_INIT, cat = STRBUF_INIT;
+    struct fs_path p;
+    memset(&p, 0, sizeof p);
+    p.node = k == DK_ITEM ? N_SITE_CAT : N_SITE_VEHICLES;
+    int rc = depot_slug(d, k, id, &name);
+    if (rc == 0 && k == DK_ITEM)
+        rc = depot_show(d, DK_ITEM, id, "category", &cat);
+    if (rc == 0 && k == DK_ITEM) {
+        while (cat.len && cat.buf[cat.len - 1] == '\n')
+            cat.buf[--cat.len] = '\0';
+        rc = depot_lookup(d, DK_CATEGORY, 0, strbuf_str(&cat), &p.slot[1]);
+    }
+    struct { int64_t id[64]; size_t n; } sites;
+    int64_t after = 0;
+    do {
+        sites.n = 0;
+        if (rc == 0)
+            rc = depot_list(d, DV_SITES, 0, 0, after, collect_site, &sites);
+        for (size_t i = 0; rc == 0 && i < sites.n; i++) {
+            p.slot[0] = after = sites.id[i];
+            fn(ctx, fs_ino(&p), strbuf_str(&name));
+        }
+    } while (rc == 0 && sites.n == sizeof sites.id / sizeof sites.id[0]);
+    strbuf_release(&name);
+    strbuf_release(&cat);
+    return rc ? -fs_errno(rc) : 0;
 }
 
 int fs_fixed_dir(int row)

@@ -58,3 +58,39 @@ cat "$M/reserves/$mod/$line/count" >/dev/null
 sqlite3 "$DB" "UPDATE reserve_line SET count = 4242 WHERE slug = '$line'"
 sleep 1
 check_eq "a count changed with sqlite3 shows within a second" "4242" "$(cat "$M/reserves/$mod/$line/count")"
+
+# The stations' views keep their entries: every change to an item or a
+# vehicle must drop them in every station, whichever way it is made.
+t2=$(sql "SELECT tag FROM item WHERE status = 'in-service' AND vehicle_id IS NULL AND tag <> '$tag' ORDER BY id DESC LIMIT 1")
+s2=$(sql "SELECT s.slug FROM item i JOIN site s ON s.id = i.station_id WHERE tag = '$t2'")
+c2=$(sql "SELECT c.slug FROM item i JOIN category c ON c.id = i.category_id WHERE tag = '$t2'")
+o2=laifushi; [ "$s2" = "$o2" ] && o2=yinglong
+warm() { for i in 1 2; do ls -lR "$M/stations/$s2/equipment/$c2" "$M/stations/$o2/equipment/$c2" >/dev/null; stat "$M/stations/$s2/equipment/$c2/$t2" >/dev/null 2>&1; stat "$M/stations/$o2/equipment/$c2/$t2" >/dev/null 2>&1; done; }
+warm
+echo "$o2" >"$M/equipment/$t2/station"
+check_not "a cached view entry leaves the old station at once" test -e "$M/stations/$s2/equipment/$c2/$t2"
+check "... and shows in the new one" test -L "$M/stations/$o2/equipment/$c2/$t2"
+check_eq "... in its listing too" "$t2" "$(ls "$M/stations/$o2/equipment/$c2" | grep -x "$t2")"
+warm
+mv "$M/stations/$o2/equipment/$c2/$t2" "$M/stations/$s2/equipment/$c2/"
+check_not "mv takes a cached entry out of the old station at once" test -e "$M/stations/$o2/equipment/$c2/$t2"
+check_eq "... the moved link points to the item" "../../../../equipment/$t2" "$(readlink "$M/stations/$s2/equipment/$c2/$t2")"
+check "... and resolves" test -f "$M/stations/$s2/equipment/$c2/$t2/status"
+vcs2=$(sql "SELECT v.callsign FROM vehicle v JOIN site s ON s.id = v.station_id WHERE s.slug = '$s2' AND v.status <> 'retired' LIMIT 1")
+if [ -n "$vcs2" ]; then
+    warm
+    mv "$M/stations/$s2/equipment/$c2/$t2" "$M/fleet/$vcs2/load/"
+    check_eq "mv into a load: the link there is the load's own" "../../../equipment/$t2" "$(readlink "$M/fleet/$vcs2/load/$t2")"
+    check "... and resolves" test -f "$M/fleet/$vcs2/load/$t2/status"
+    echo none >"$M/equipment/$t2/vehicle"
+fi
+warm
+echo "retired: coherence test" >"$M/equipment/$t2/status"
+check_not "a retired item leaves its station's cached view at once" test -e "$M/stations/$s2/equipment/$c2/$t2"
+v3=$(sql "SELECT callsign FROM vehicle WHERE status <> 'retired' ORDER BY id LIMIT 1")
+vs=$(cat "$M/fleet/$v3/station")
+vo=shidai-tianjie; [ "$vs" = "$vo" ] && vo=jiefangbei
+for i in 1 2; do ls -l "$M/stations/$vs/vehicles" "$M/stations/$vo/vehicles" >/dev/null; stat "$M/stations/$vs/vehicles/$v3" >/dev/null; done
+echo "$vo" >"$M/fleet/$v3/station"
+check_not "a vehicle's cached entry leaves its old station at once" test -e "$M/stations/$vs/vehicles/$v3"
+check "... and shows at the new one" test -L "$M/stations/$vo/vehicles/$v3"
