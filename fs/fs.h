@@ -95,6 +95,13 @@ void fs_timeouts(const struct fs_path *p, double *entry, double *attr);
  * stations/, equipment/, reports/ ...)?  Its inode is (row + 1) << 56. */
 int fs_fixed_dir(int row);
 
+/* The tree row of inode ino (0: the root), without the database; -1 if it
+ * is not one of the tree's inodes. */
+int fs_ino_row(ino_t ino);
+/* Is readdir offset off past every entry the tree can give a directory of
+ * row whatever the data (only scratch files may follow)? */
+int fs_list_past_end(int row, off_t off);
+
 /* The tree row of the attribute files of objects of kind k (-1: none). */
 int fs_attr_row(enum depot_kind k);
 /* For object (k, id), calls fn with every directory of a view whose

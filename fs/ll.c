@@ -977,11 +977,17 @@ static int fill_scratch(void *ctx, const char *name, const struct stat *st, long
     return add_entry(b, name, st, NULL, SCRATCH_OFF_BASE + index + 1);
 }
 
+/* d NULL: off is past every entry the tree can give this directory
+ * (fs_list_past_end), so only its scratch files may follow and the
+ * database is not needed (the last readdir of every listing). */
 static void do_readdir_in(fuse_req_t req, depot *d, fuse_ino_t ino, size_t size, off_t off, int plus)
 {
     struct fs_path p;
-    if (get_path(req, d, ino, &p))
+    memset(&p, 0, sizeof p);
+    if (d && get_path(req, d, ino, &p))
         return;
+    if (!d)
+        p.node = fs_ino_row((ino_t)ino);
     enum fs_type t = fs_nodes[p.node].type;
     if (t != FT_DIR && t != FT_OBJ) {
         fuse_reply_err(req, ENOTDIR);
@@ -1004,7 +1010,7 @@ static void do_readdir_in(fuse_req_t req, depot *d, fuse_ino_t ino, size_t size,
     st.st_ino = FUSE_ROOT_ID;
     if (off < 2 && add_entry(&b, "..", &st, NULL, 2))
         goto reply;
-    if (off < SCRATCH_OFF_BASE)
+    if (off < SCRATCH_OFF_BASE && d)
         rc = fs_list(d, &p, off < 2 ? 0 : off, fill_entry, &b);
     if (rc == 0 && fs_nodes[p.node].type == FT_OBJ) {
         char key[KEY_MAX];
@@ -1024,6 +1030,11 @@ reply:
 
 static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, int plus)
 {
+    int row = fs_ino_row((ino_t)ino);
+    if (row > 0 && off >= 2 && (off >= SCRATCH_OFF_BASE || fs_list_past_end(row, off))) {
+        do_readdir_in(req, NULL, ino, size, off, plus);
+        return;
+    }
     depot *d = fs_depot();
     if (!d) {
         fuse_reply_err(req, EIO);
@@ -1140,6 +1151,23 @@ static int check_writable(const struct fs_path *p)
     return -EACCES;
 }
 
+/* Puts a cached reader's snapshot into the kernel's page cache at open, so
+ * that reading it needs no READ request (nor, after it, the attribute
+ * refresh the kernel asks for once it has read: it marks the access time
+ * stale).  If an invalidation ran meanwhile, the pages may hold a value
+ * already replaced: they are dropped again. */
+static void store_pages(fuse_ino_t ino, const strbuf *content)
+{
+    uint64_t g = atomic_load(&generation);
+    if (!session || !content->len || g != request_generation || (g & 1))
+        return;
+    struct fuse_bufvec bv = FUSE_BUFVEC_INIT(content->len);
+    bv.buf[0].mem = content->buf;
+    fuse_lowlevel_notify_store(session, ino, 0, &bv, 0);
+    if (atomic_load(&generation) != g)
+        invalidate_inode(ino, 0);
+}
+
 static void ll_open_in(fuse_req_t req, depot *d, fuse_ino_t ino, struct fuse_file_info *fi)
 {
     struct handle *h;
@@ -1208,6 +1236,8 @@ static void ll_open_in(fuse_req_t req, depot *d, fuse_ino_t ino, struct fuse_fil
         double entry, attr;
         fs_timeouts(&p, &entry, &attr);
         h->cached = t == FT_ATTR && attr > 0 && reader_open(ino, h->content.len) == 0;
+        if (h->cached)
+            store_pages(ino, &h->content);
         fi->noflush = 1;
         fi->keep_cache = h->cached;
         fi->direct_io = !h->cached;

@@ -731,6 +731,39 @@ static int list_member(void *vctx, const char *name, enum depot_kind kind, int64
     return 0;
 }
 
+int fs_ino_row(ino_t ino)
+{
+    if (ino == 1)
+        return N_ROOT;
+    uint64_t row = (uint64_t)ino >> 56;
+    return row >= 1 && row <= N_COUNT ? (int)row - 1 : -1;
+}
+
+int fs_list_past_end(int row, off_t off)
+{
+    int start_row = (int)(off >> OFF_ROW_SHIFT);
+    int64_t start_sub = off & ((OFF(1, 0)) - 1);
+    if (row < 0 || row >= N_COUNT || (fs_nodes[row].type != FT_DIR && fs_nodes[row].type != FT_OBJ))
+        return 0;
+    for (int i = start_row; i < N_COUNT; i++) {
+        const struct fs_node *n = &fs_nodes[i];
+        int64_t from = i == start_row ? start_sub : 0;
+        if (n->parent != row)
+            continue;
+        if (n->match == FM_LITERAL && from == 0)
+            return 0;
+        if (n->match == FM_ATTR) {
+            size_t na;
+            depot_attrs(fs_nodes[row].kind, &na);
+            if ((size_t)from < na)
+                return 0;
+        }
+        if (n->match != FM_LITERAL && n->match != FM_ATTR)
+            return 0;       /* views and reports: the data decides */
+    }
+    return 1;
+}
+
 int fs_list(depot *d, const struct fs_path *p, off_t offset, fs_entry_fn fn, void *ctx)
 {
     int start_row = (int)(offset >> OFF_ROW_SHIFT);
