@@ -95,6 +95,15 @@ void fs_timeouts(const struct fs_path *p, double *entry, double *attr);
  * stations/, equipment/, reports/ ...)?  Its inode is (row + 1) << 56. */
 int fs_fixed_dir(int row);
 
+/* fs_content(), but a file whose attributes are never cached (summaries,
+ * reports, logs, documents) is served from its last rendering while nothing
+ * has changed since, for at most a second (render.c). */
+int fs_render(depot *d, const struct fs_path *p, strbuf *out);
+/* The invalidation generation (ll.c): odd while one runs, bumped around
+ * each; and its value when the calling thread's request began. */
+uint64_t fs_generation(void);
+uint64_t fs_request_generation(void);
+
 /* The tree row of inode ino (0: the root), without the database; -1 if it
  * is not one of the tree's inodes. */
 int fs_ino_row(ino_t ino);

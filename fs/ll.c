@@ -85,6 +85,8 @@ struct fs_config fs_config;
 static atomic_uint_fast64_t generation;
 /* The generation when the calling thread's request began (fs_depot()). */
 static _Thread_local uint64_t request_generation;
+static void invalidation_begin(void);
+static void invalidation_end(void);
 /* Open files that may write a value (and truncates in progress): while
  * any is open, no size is remembered as told and no read is cached. */
 static atomic_int writers_open;
@@ -252,6 +254,9 @@ static int refuse(fuse_req_t req, depot *d, const char *path, const char *buf, s
     if (!why[0])
         snprintf(why, sizeof why, "%s", depot_strerror(rc));
     depot_log_refusal(d, &who.a, path, buf, len, why);
+    /* log/errors has changed: no rendering of it may be served again. */
+    invalidation_begin();
+    invalidation_end();
     fs_log(LOG_WARNING, "refused write to '%s' by %s (uid %ld) via %s[%ld]: %s",
            path, who.user, who.a.uid, who.comm, who.a.pid, why);
     return -fs_errno(rc);
@@ -287,6 +292,16 @@ static int refuse(fuse_req_t req, depot *d, const char *path, const char *buf, s
  * A stale size can only make an open choose direct I/O: slower, never wrong.
  */
 
+
+uint64_t fs_generation(void)
+{
+    return atomic_load(&generation);
+}
+
+uint64_t fs_request_generation(void)
+{
+    return request_generation;
+}
 
 static void invalidation_begin(void)
 {
@@ -1219,7 +1234,7 @@ static void ll_open_in(fuse_req_t req, depot *d, fuse_ino_t ino, struct fuse_fil
     h->p = p;
     h->generation = request_generation;
     /* A handle opened for reading (or read-write) serves a snapshot. */
-    if ((fi->flags & O_ACCMODE) != O_WRONLY && (rc = fs_content(d, &p, &h->content))) {
+    if ((fi->flags & O_ACCMODE) != O_WRONLY && (rc = fs_render(d, &p, &h->content))) {
         handle_free(h);
         fuse_reply_err(req, -rc);
         return;
@@ -1756,8 +1771,11 @@ static int store_at(fuse_req_t req, depot *d, const struct fs_path *to, const st
         struct actor_buf who;
         current_actor(req, &who);
         rc = depot_plan_store(d, (int)to->id, strbuf_str(text), text->len, &who.a);
-        if (rc == DEPOT_OK)
+        if (rc == DEPOT_OK) {
+            invalidation_begin();
             invalidate_fixed_dirs();
+            invalidation_end();
+        }
     } else {
         strbuf_release(&path);
         return -EACCES;

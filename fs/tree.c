@@ -662,7 +662,7 @@ int fs_stat(depot *d, const struct fs_path *p, struct stat *st)
     case FT_DOC:
     case FT_GEN: {
         strbuf t = STRBUF_INIT;
-        int r = fs_content(d, p, &t);
+        int r = fs_render(d, p, &t);
         st->st_size = (off_t)t.len;
         strbuf_release(&t);
         if (r)

@@ -94,3 +94,14 @@ for i in 1 2; do ls -l "$M/stations/$vs/vehicles" "$M/stations/$vo/vehicles" >/d
 echo "$vo" >"$M/fleet/$v3/station"
 check_not "a vehicle's cached entry leaves its old station at once" test -e "$M/stations/$vs/vehicles/$v3"
 check "... and shows at the new one" test -L "$M/stations/$vo/vehicles/$v3"
+
+# Summaries, reports and logs are rendered once for a stat and the open
+# that follows; any change must still show at once.
+cat "$M/log/errors" >/dev/null; stat "$M/log/errors" >/dev/null
+echo "not-a-status" >"$M/equipment/$tag/status" 2>/dev/null
+check "a refusal shows in log/errors at once, though it was just read" grep -q "not-a-status" "$M/log/errors"
+check_eq "... with its new size" "$(cat "$M/log/errors" | wc -c)" "$(stat -c %s "$M/log/errors")"
+before=$(cat "$M/reports/low-stock")
+stat "$M/reports/low-stock" >/dev/null
+echo 0 >"$M/reserves/$mod/$line/count"
+check_not "a report read a moment ago follows a change at once" test "$before" = "$(cat "$M/reports/low-stock")"
