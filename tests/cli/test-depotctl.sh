@@ -60,7 +60,7 @@ refused() {
 
 # ---- init ----
 if run 0 "$DEPOTCTL" init a.db && [ -s a.db ]; then ok "init creates a depot"; else not_ok "init creates a depot: $(cat err)"; fi
-check "init makes schema version 1" [ "$(sqlite3 a.db 'PRAGMA user_version')" = 1 ]
+check "init makes schema version 2" [ "$(sqlite3 a.db 'PRAGMA user_version')" = 2 ]
 refused 1 "init refuses an existing depot" "$DEPOTCTL" init a.db
 check "init names the file that exists" grep -q "cannot init 'a.db': file exists" err
 : > empty.db

@@ -806,7 +806,7 @@ static void test_query_plans(void)
         { "FROM vehicle WHERE type_id = ?1 AND id > ?3", "vehicle_type (type_id=? AND rowid>?)" },
         { "INDEXED BY item_acquired", "item_acquired (category_id=? AND acquired>? AND acquired<?)" },
         { "attribute = ?3", "journal_object (object_kind=? AND object_id=? AND attribute=?)" },
-        { "SELECT max(at_ns) FROM journal", "journal_object (object_kind=? AND object_id=?)" },
+        { "SELECT max(at_ns) FROM journal", "journal_object_time (object_kind=? AND object_id=?)" },
         { "FROM item WHERE tag = ?7", "sqlite_autoindex_item_1 (tag=?)" },
     };
     depot *d = test_depot_empty();

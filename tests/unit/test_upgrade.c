@@ -98,6 +98,40 @@ static void test_upgrade_from_empty(void)
     strbuf_release(&have);
 }
 
+extern const char *const depot_migrations[];
+
+/* A version 1 depot holding data (made from schema/001 alone, as the first
+ * depotfs left it) is upgraded in place when opened: the journal's time
+ * index appears, the data and the journal stay, the version is current. */
+static void test_upgrade_from_v1(void)
+{
+    char path[256];
+    depot *d = NULL;
+    temp_path(path, sizeof path, "v1");
+    strbuf sql = STRBUF_INIT;
+    strbuf_addstr(&sql, depot_migrations[0]);
+    strbuf_addstr(&sql,
+        "INSERT INTO site (id, slug, name, kind, state, created_ns)"
+        " VALUES (1, 'jiaochangkou', 'J', 'station', 'operating', 1);"
+        "INSERT INTO journal (at_ns, uid, user, pid, process, object_kind, object_id, object,"
+        " attribute, old, new, reason) VALUES (5, 0, 'u', 1, 'p', 'site', 1, 'jiaochangkou',"
+        " 'state', 'planned', 'operating', '');"
+        "PRAGMA user_version = 1;");
+    CU_ASSERT_EQUAL_FATAL(sql_on(path, strbuf_str(&sql)), SQLITE_OK);
+    strbuf_release(&sql);
+    CU_ASSERT_EQUAL_FATAL(depot_open(path, 0, &d, NULL), DEPOT_OK);
+    CU_ASSERT_EQUAL(test_sql_int(d, "PRAGMA user_version"), DEPOT_SCHEMA_VERSION);
+    CU_ASSERT_EQUAL(test_sql_int(d, "SELECT count(*) FROM sqlite_schema"
+                                    " WHERE name = 'journal_object_time'"), 1);
+    CU_ASSERT_EQUAL(test_sql_int(d, "SELECT count(*) FROM site WHERE slug = 'jiaochangkou'"), 1);
+    CU_ASSERT_EQUAL(test_sql_int(d, "SELECT count(*) FROM journal"), 1);
+    int64_t ns = 0;
+    CU_ASSERT_EQUAL(depot_mtime(d, DK_SITE, 1, NULL, &ns), DEPOT_OK);
+    CU_ASSERT_EQUAL(ns, 5);
+    depot_close(d);
+    test_remove_db(path);
+}
+
 struct refusal {
     const char *tag;
     const char *setup;      /* SQL run on a new file before depot_open */
@@ -164,6 +198,7 @@ static void test_upgrade_refusals(void)
 
 static CU_TestInfo tests[] = {
     { "an empty file is upgraded to the current schema", test_upgrade_from_empty },
+    { "a version 1 depot is upgraded in place", test_upgrade_from_v1 },
     { "refused files are left as they were", test_upgrade_refusals },
     CU_TEST_INFO_NULL,
 };
