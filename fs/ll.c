@@ -461,7 +461,8 @@ static int report(const struct fs_path *p, struct stat *st, double attr_timeout)
     if (r)
         st->st_size = (off_t)r->size;
     int trust = told_trustworthy() && (uint64_t)st->st_size <= TOLD_SIZE_MASK;
-    atomic_store(told_slot(h), trust ? told_word(h, (uint64_t)st->st_size) : 0);
+    atomic_store_explicit(told_slot(h), trust ? told_word(h, (uint64_t)st->st_size) : 0,
+                          memory_order_relaxed);
     pthread_mutex_unlock(&readers_lock);
     return trust;
 }

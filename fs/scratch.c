@@ -23,6 +23,7 @@ struct scratch {
 };
 
 static struct scratch files[SCRATCH_MAX_FILES];
+static size_t live;     /* files in use: 0, the usual case, skips every search */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static ino_t next_ino = 1;
 
@@ -31,7 +32,7 @@ static ino_t next_ino = 1;
 
 static struct scratch *find(const char *path)
 {
-    for (size_t i = 0; i < SCRATCH_MAX_FILES; i++)
+    for (size_t i = 0; live && i < SCRATCH_MAX_FILES; i++)
         if (files[i].path && !strcmp(files[i].path, path))
             return &files[i];
     return NULL;
@@ -44,6 +45,8 @@ static void touch(struct scratch *s)
 
 static void release_file(struct scratch *s)
 {
+    if (s->path)
+        live--;
     free(s->path);
     strbuf_release(&s->data);
     memset(s, 0, sizeof *s);
@@ -66,6 +69,7 @@ int scratch_create(const char *path, mode_t mode, uid_t uid, gid_t gid)
             rc = -ENOMEM;
             goto out;
         }
+        live++;
         strbuf_init(&s->data);
         s->mode = mode & 07777;
         s->uid = uid;
@@ -290,7 +294,7 @@ int scratch_list(const char *dir, long skip,
     size_t dl = strlen(dir);
     long index = 0;
     pthread_mutex_lock(&lock);
-    for (size_t i = 0; i < SCRATCH_MAX_FILES; i++) {
+    for (size_t i = 0; live && i < SCRATCH_MAX_FILES; i++) {
         struct scratch *s = &files[i];
         if (!s->path || strncmp(s->path, dir, dl) || s->path[dl] != '/'
             || strchr(s->path + dl + 1, '/'))
