@@ -17,7 +17,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?= fuzz_parse fuzz_store fuzz_router fuzz_plan fuzz_json_complete
 FUZZ_FLAGS   := -g -O1 -Wno-error -fno-omit-frame-pointer -fsanitize=address,undefined \
                 -fno-sanitize-recover=undefined
-FUZZ_FS_SRC  := fs/tree.c fs/errno.c fs/readme.c
+FUZZ_FS_SRC  := fs/tree.c fs/errno.c fs/readme.c fs/render.c
 FUZZ_HDRS    := tests/fuzz/fuzz.h
 
 fuzzobj = $(patsubst %.c,build/fuzz/obj/%.o,$(1))

@@ -9,8 +9,9 @@
  * directory to the same inode, and a symlink's target must resolve.
  *
  * tree.c is linked alone, without ops.c and libfuse, so this file provides
- * what tree.c and fs.h expect from the rest of the daemon: fs_config and
- * fs_depot().  Nothing here writes: the seeded depot is made once.
+ * what tree.c and fs.h expect from the rest of the daemon: fs_config,
+ * fs_depot() and the invalidation generation.  Nothing here writes: the
+ * seeded depot is made once.
  */
 #include "fuzz.h"
 
@@ -23,6 +24,18 @@ struct fs_config fs_config;
 depot *fs_depot(void)
 {
     return fuzz_pristine();
+}
+
+/* Nothing changes the depot here: one generation (render.c may keep what
+ * it rendered). */
+uint64_t fs_generation(void)
+{
+    return 0;
+}
+
+uint64_t fs_request_generation(void)
+{
+    return 0;
 }
 
 #define MAX_PATH 4096
