@@ -32,10 +32,11 @@
  *    the kernel keeps each listing in its readdir cache until the
  *    directory's mtime or an invalidation says otherwise.
  *  - Another process changing the database (sqlite3, depotctl): a watcher
- *    thread polls PRAGMA data_version every 250 ms; any change by another
- *    connection (SQLite cannot say whether it was one of ours) invalidates
- *    every top-level entry, which drops the kernel's cached subtrees, so the
- *    new values show within a quarter of a second.
+ *    thread polls PRAGMA data_version every 250 ms on the connection all our
+ *    changes are made on (the writer, below), where it moves only for other
+ *    processes' commits; then it invalidates every top-level entry, which
+ *    drops the kernel's cached subtrees, so the new values show within a
+ *    quarter of a second.
  *
  * Reading: open() renders the file's text once into the handle, so a
  * sequence of read() calls sees one consistent value.
@@ -80,11 +81,15 @@
 
 struct fs_config fs_config;
 
-/* Bumped (to odd) before and (to even) after every invalidation (see
- * "Reads through the page cache" below). */
+/* Bumped before and after every invalidation; invalidating counts the
+ * invalidations under way, in any thread (see "Reads through the page
+ * cache" below). */
 static atomic_uint_fast64_t generation;
-/* The generation when the calling thread's request began (fs_depot()). */
+static atomic_int invalidating;
+/* The generation when the calling thread's request began (fs_depot()),
+ * and whether no invalidation was under way then. */
 static _Thread_local uint64_t request_generation;
+static _Thread_local int request_quiet;
 static void invalidation_begin(void);
 static void invalidation_end(void);
 /* Open files that may write a value (and truncates in progress): while
@@ -125,8 +130,19 @@ static depot *open_depot(void)
     return d;
 }
 
+/* The calling thread's connection, as it is (mid-request). */
+static depot *fs_depot_current(void)
+{
+    pthread_once(&depot_once, make_key);
+    depot *d = pthread_getspecific(depot_key);
+    if (!d && (d = open_depot()))
+        pthread_setspecific(depot_key, d);
+    return d;
+}
+
 depot *fs_depot(void)
 {
+    request_quiet = !atomic_load(&invalidating);
     request_generation = atomic_load(&generation);
     pthread_once(&depot_once, make_key);
     depot *d = pthread_getspecific(depot_key);
@@ -135,6 +151,34 @@ depot *fs_depot(void)
     else if (d)
         depot_read_end(d);      /* no snapshot outlives the request before */
     return d;
+}
+
+/*
+ * The writer.  Every change is made on this one connection, shared under a
+ * mutex (SQLite lets one writer in at a time anyway).  So PRAGMA
+ * data_version on it changes only when another process commits, and the
+ * watcher tells a change behind our back (drop every cached entry) from
+ * ours (already invalidated precisely, before the write returned).
+ */
+static pthread_mutex_t writer_lock = PTHREAD_MUTEX_INITIALIZER;
+static depot *writer;
+
+/* Takes the writer for a request that may change the depot (NULL: none). */
+static depot *writer_take(void)
+{
+    fs_depot();     /* begins the request: generation, the thread's snapshot ended */
+    pthread_mutex_lock(&writer_lock);
+    if (!writer)
+        writer = open_depot();
+    if (!writer)
+        pthread_mutex_unlock(&writer_lock);
+    return writer;
+}
+
+static void writer_give(void)
+{
+    depot_read_end(writer);
+    pthread_mutex_unlock(&writer_lock);
 }
 
 void fs_log(int priority, const char *fmt, ...)
@@ -293,24 +337,35 @@ static int refuse(fuse_req_t req, depot *d, const char *path, const char *buf, s
  */
 
 
+/* Has nothing been invalidated since the calling thread's request began,
+ * and was nothing being invalidated then or now? */
+static int quiet_since_request(void)
+{
+    return request_quiet && !atomic_load(&invalidating)
+        && atomic_load(&generation) == request_generation;
+}
+
+/* For render.c: twice the generation, plus one while invalidating. */
 uint64_t fs_generation(void)
 {
-    return atomic_load(&generation);
+    return 2 * (uint64_t)atomic_load(&generation) + (atomic_load(&invalidating) > 0);
 }
 
 uint64_t fs_request_generation(void)
 {
-    return request_generation;
+    return 2 * request_generation + !request_quiet;
 }
 
 static void invalidation_begin(void)
 {
+    atomic_fetch_add(&invalidating, 1);
     atomic_fetch_add(&generation, 1);
 }
 
 static void invalidation_end(void)
 {
     atomic_fetch_add(&generation, 1);
+    atomic_fetch_sub(&invalidating, 1);
 }
 
 /* The size last told per cacheable value file: one word per slot, the
@@ -444,8 +499,7 @@ static int reader_remove(fuse_ino_t ino)
  * or an invalidation ran since the request began. */
 static int told_trustworthy(void)
 {
-    uint64_t g = atomic_load(&generation);
-    return !atomic_load(&writers_open) && g == request_generation && !(g & 1);
+    return !atomic_load(&writers_open) && quiet_since_request();
 }
 
 /* Prepares the attributes of p for a reply with lifetime attr_timeout:
@@ -621,36 +675,92 @@ static void invalidate_view_entry(void *ctx, ino_t parent, const char *name)
     invalidate_entry((fuse_ino_t)parent, name);
 }
 
-struct changed_ctx {
-    depot *d;
-    int category;
+/*
+ * Invalidation after a change happens in two steps.  Under the writer, the
+ * change is committed and the journal read for what it touched
+ * (note_change); the kernel is told afterwards, once the writer is given
+ * back (flush_changes), before the reply.  Telling the kernel may wait for
+ * a directory lock held by a program whose own request (a rename) waits for
+ * the writer: it must never be done while holding it.  The invalidation
+ * counts as under way from the first note to the end of the flush.
+ */
+struct change {
+    enum depot_kind kind;
+    int64_t id, module;
 };
+static _Thread_local struct change *changes;
+static _Thread_local size_t nchanges, changes_cap;
+static _Thread_local int changes_pending;   /* noted; invalidation under way */
+static _Thread_local int changes_fixed;     /* the fixed directories too */
+static _Thread_local int changes_all;       /* everything (a category moved every date) */
 
-/* Invalidates one object that a change touched (a depot_changed_fn): its
- * files, and its entries in the views the kernel keeps. */
-static void invalidate_changed(void *ctx, enum depot_kind k, int64_t id, int64_t module)
+static void note_begin(void)
 {
-    struct changed_ctx *c = ctx;
-    invalidate_object(k, id, module);
-    fs_view_entries(c->d, k, id, invalidate_view_entry, NULL);
-    if (k == DK_CATEGORY)
-        c->category = 1;    /* every expiry or next inspection may have moved */
+    if (!changes_pending) {
+        invalidation_begin();
+        changes_pending = 1;
+    }
 }
 
-/* Invalidates what the changes journalled after row `head` touched: the
- * journal names every object a store changed, cascades included, so what
- * to invalidate never has to be guessed here. */
-static void after_change(depot *d, int64_t head)
+/* Notes one object a change touched (a depot_changed_fn). */
+static void note_object(void *ctx, enum depot_kind k, int64_t id, int64_t module)
 {
-    struct changed_ctx c = { d, 0 };
-    int category;
-    invalidation_begin();
-    invalidate_fixed_dirs();
-    depot_changed_since(d, head, invalidate_changed, &c);
-    category = c.category;
-    invalidation_end();
-    if (category)
+    (void)ctx;
+    if (k == DK_CATEGORY)
+        changes_all = 1;    /* every expiry or next inspection may have moved */
+    if (nchanges == changes_cap) {
+        size_t cap = changes_cap ? 2 * changes_cap : 16;
+        struct change *n = realloc(changes, cap * sizeof *n);
+        if (!n) {
+            changes_all = 1;    /* cannot say which: everything */
+            return;
+        }
+        changes = n;
+        changes_cap = cap;
+    }
+    changes[nchanges++] = (struct change){ k, id, module };
+}
+
+/* Notes what the changes journalled after row `head` touched: the journal
+ * names every object a store changed, cascades included, so what to
+ * invalidate never has to be guessed here.  d is the writer. */
+static void note_change(depot *d, int64_t head)
+{
+    note_begin();
+    changes_fixed = 1;
+    depot_changed_since(d, head, note_object, NULL);
+}
+
+/* A document (plan, delivery) was stored: the listings it adds to. */
+static void note_document(void)
+{
+    note_begin();
+    changes_fixed = 1;
+}
+
+/* Tells the kernel what the noted changes touched: every file of each
+ * object, its entries in the views the kernel keeps (looked up on the
+ * calling thread's own connection), the fixed directories.  Never called
+ * holding the writer. */
+static void flush_changes(void)
+{
+    if (!changes_pending)
+        return;
+    depot *d = fs_depot_current();
+    if (changes_fixed)
+        invalidate_fixed_dirs();
+    for (size_t i = 0; i < nchanges; i++) {
+        invalidate_object(changes[i].kind, changes[i].id, changes[i].module);
+        if (d)
+            fs_view_entries(d, changes[i].kind, changes[i].id, invalidate_view_entry, NULL);
+    }
+    if (changes_all)
         request_invalidate_all();
+    free(changes);
+    changes = NULL;
+    nchanges = changes_cap = 0;
+    changes_fixed = changes_all = changes_pending = 0;
+    invalidation_end();
 }
 
 /* The watcher: external changes (PRAGMA data_version) and requested
@@ -661,11 +771,8 @@ static atomic_int watcher_stop;
 static void *watch(void *arg)
 {
     (void)arg;
-    depot *d = open_depot();
     sqlite3_stmt *st = NULL;
     long long last = -1;
-    if (d && sqlite3_prepare_v2(depot_db(d), "PRAGMA data_version", -1, &st, NULL) != SQLITE_OK)
-        st = NULL;
     while (!atomic_load(&watcher_stop)) {
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);
@@ -680,27 +787,34 @@ static void *watch(void *arg)
         int all = pending_all;
         pending_all = 0;
         pthread_mutex_unlock(&pending_lock);
+        /* On the writer's connection, data_version moves only when another
+         * process commits. */
+        pthread_mutex_lock(&writer_lock);
+        if (!writer)
+            writer = open_depot();
+        if (writer && !st
+            && sqlite3_prepare_v2(depot_db(writer), "PRAGMA data_version", -1, &st, NULL)
+                   != SQLITE_OK)
+            st = NULL;
         if (st) {
             long long v = -1;
             if (sqlite3_step(st) == SQLITE_ROW)
                 v = sqlite3_column_int64(st, 0);
             sqlite3_reset(st);
-            /* Changed by another connection: one of ours, or another
-             * process.  SQLite cannot tell which, and our own changes have
-             * been invalidated precisely already, so this costs only
-             * cached entries while writes go on: correctness first. */
             if (last >= 0 && v != last)
                 all = 1;
             last = v;
         }
+        pthread_mutex_unlock(&writer_lock);
         if (all && !atomic_load(&watcher_stop)) {
             invalidation_begin();
             invalidate_all();
             invalidation_end();
         }
     }
+    pthread_mutex_lock(&writer_lock);
     sqlite3_finalize(st);
-    depot_close(d);
+    pthread_mutex_unlock(&writer_lock);
     return NULL;
 }
 
@@ -798,6 +912,8 @@ static void ll_destroy(void *userdata)
     pthread_cond_signal(&pending_cond);
     pthread_mutex_unlock(&pending_lock);
     pthread_join(watcher, NULL);
+    depot_close(writer);
+    writer = NULL;
 }
 
 static void ll_lookup_in(fuse_req_t req, depot *d, fuse_ino_t parent, const char *name)
@@ -1174,13 +1290,12 @@ static int check_writable(const struct fs_path *p)
  * already replaced: they are dropped again. */
 static void store_pages(fuse_ino_t ino, const strbuf *content)
 {
-    uint64_t g = atomic_load(&generation);
-    if (!session || !content->len || g != request_generation || (g & 1))
+    if (!session || !content->len || !quiet_since_request())
         return;
     struct fuse_bufvec bv = FUSE_BUFVEC_INIT(content->len);
     bv.buf[0].mem = content->buf;
     fuse_lowlevel_notify_store(session, ino, 0, &bv, 0);
-    if (atomic_load(&generation) != g)
+    if (!quiet_since_request())
         invalidate_inode(ino, 0);
 }
 
@@ -1337,16 +1452,13 @@ static int store_doc(fuse_req_t req, depot *d, struct handle *h, int check)
     else
         rc = (check ? depot_delivery_check : depot_delivery_store)(d, h->note, h->w.buf,
                                                                   h->w.len, &who.a);
-    if (rc == DEPOT_OK && !check) {
-        invalidation_begin();
-        invalidate_fixed_dirs();
-        invalidation_end();
-    }
+    if (rc == DEPOT_OK && !check)
+        note_document();
     return rc;
 }
 
-/* Stores text as attribute attr of object obj for the requester, and
- * invalidates what it touched.  Returns a depot code. */
+/* Stores text as attribute attr of object obj for the requester (d is the
+ * writer), and notes what it touched.  Returns a depot code. */
 static int store_value(fuse_req_t req, depot *d, const struct fs_path *obj,
                        const char *attr, const char *text, size_t len)
 {
@@ -1356,7 +1468,7 @@ static int store_value(fuse_req_t req, depot *d, const struct fs_path *obj,
     depot_journal_head(d, &head);
     int rc = depot_store(d, obj->kind, obj->id, attr, text, len, &who.a);
     if (rc == DEPOT_OK)
-        after_change(d, head);
+        note_change(d, head);
     return rc;
 }
 
@@ -1454,7 +1566,7 @@ static void ll_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
     } else if (h->kind == H_READ) {
         rc = -EBADF;
     } else {
-        depot *d = fs_depot();
+        depot *d = writer_take();
         if (!d) {
             fuse_reply_err(req, EIO);
             return;
@@ -1468,6 +1580,8 @@ static void ll_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
         else
             rc = write_doc(req, d, h, buf, size);
         pthread_mutex_unlock(&h->lock);
+        writer_give();
+        flush_changes();
     }
     if (rc < 0)
         fuse_reply_err(req, -rc);
@@ -1485,7 +1599,11 @@ static void ll_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
         fuse_reply_err(req, 0);
         return;
     }
-    GET_DEPOT(req, d);
+    depot *d = writer_take();
+    if (!d) {
+        fuse_reply_err(req, EIO);
+        return;
+    }
     pthread_mutex_lock(&h->lock);
     int rc = store_doc(req, d, h, 0);
     h->stored = 1;
@@ -1497,6 +1615,8 @@ static void ll_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
     }
     strbuf_reset(&h->w);
     pthread_mutex_unlock(&h->lock);
+    writer_give();
+    flush_changes();
     fuse_reply_err(req, -rc);
 }
 
@@ -1772,11 +1892,8 @@ static int store_at(fuse_req_t req, depot *d, const struct fs_path *to, const st
         struct actor_buf who;
         current_actor(req, &who);
         rc = depot_plan_store(d, (int)to->id, strbuf_str(text), text->len, &who.a);
-        if (rc == DEPOT_OK) {
-            invalidation_begin();
-            invalidate_fixed_dirs();
-            invalidation_end();
-        }
+        if (rc == DEPOT_OK)
+            note_document();
     } else {
         strbuf_release(&path);
         return -EACCES;
@@ -1847,63 +1964,42 @@ static int transfer(fuse_req_t req, depot *d, const struct fs_path *src,
     return rc;
 }
 
-static void rename_in(fuse_req_t req, fuse_ino_t parent, const char *name,
-                      fuse_ino_t newparent, const char *newname, unsigned int flags);
-
-/* The entries a rename's changes invalidate are sent after its reply (see
- * invalidate_entry). */
-static void ll_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
-                      fuse_ino_t newparent, const char *newname, unsigned int flags)
-{
-    deferring = 1;
-    rename_in(req, parent, name, newparent, newname, flags);
-    flush_deferred();
-}
-
-static void rename_in(fuse_req_t req, fuse_ino_t parent, const char *name,
-                      fuse_ino_t newparent, const char *newname, unsigned int flags)
+/* A rename with the writer held: 0 or -errno, not yet replied. */
+static int rename_in(fuse_req_t req, depot *d, fuse_ino_t parent, const char *name,
+                     fuse_ino_t newparent, const char *newname, unsigned int flags)
 {
     char from[KEY_MAX], to[KEY_MAX];
     struct stat st;
     int rc;
-    GET_DEPOT(req, d);
-    if (flags & RENAME_EXCHANGE) {
-        fuse_reply_err(req, EINVAL);
-        return;
-    }
-    if (fs_config.readonly) {
-        fuse_reply_err(req, EROFS);
-        return;
-    }
+    if (flags & RENAME_EXCHANGE)
+        return -EINVAL;
+    if (fs_config.readonly)
+        return -EROFS;
     struct fs_path dir, dst, src;
-    if (get_path(req, d, newparent, &dir))
-        return;
+    if ((rc = fs_from_ino(d, (ino_t)newparent, &dir)))
+        return rc;
     dst = dir;
     int drc = fs_lookup_child(d, &dst, newname);
     scratch_key(from, sizeof from, parent, name);
     scratch_key(to, sizeof to, newparent, newname);
     if (scratch_stat(from, &st) == 0) {
-        if (drc == -ENOENT) {
-            /* to another name among the scratch files of an object */
-            rc = fs_nodes[dir.node].type == FT_OBJ ? scratch_rename(from, to) : -EACCES;
-        } else if (drc) {
-            rc = drc;
-        } else if (flags & RENAME_NOREPLACE) {
-            rc = -EEXIST;
-        } else {
-            /* An editor's or sed's temporary renamed over a value: a write. */
-            strbuf text = STRBUF_INIT;
-            scratch_content(from, &text);
-            rc = store_at(req, d, &dst, &text);
-            strbuf_release(&text);
-            if (rc == 0)
-                scratch_unlink(from);
-        }
-        fuse_reply_err(req, -rc);
-        return;
+        if (drc == -ENOENT)     /* to another name among the scratch files of an object */
+            return fs_nodes[dir.node].type == FT_OBJ ? scratch_rename(from, to) : -EACCES;
+        if (drc)
+            return drc;
+        if (flags & RENAME_NOREPLACE)
+            return -EEXIST;
+        /* An editor's or sed's temporary renamed over a value: a write. */
+        strbuf text = STRBUF_INIT;
+        scratch_content(from, &text);
+        rc = store_at(req, d, &dst, &text);
+        strbuf_release(&text);
+        if (rc == 0)
+            scratch_unlink(from);
+        return rc;
     }
-    if (get_path(req, d, parent, &src))
-        return;
+    if ((rc = fs_from_ino(d, (ino_t)parent, &src)))
+        return rc;
     if ((rc = fs_lookup_child(d, &src, name)) == 0)
         rc = drc == 0 ? -EPERM      /* replacing a value or object by renaming: never */
                       : transfer(req, d, &src, &dir, newname);
@@ -1911,7 +2007,27 @@ static void rename_in(fuse_req_t req, fuse_ino_t parent, const char *name,
      * link of another view (or station), to be looked up anew. */
     if (rc == 0)
         invalidate_entry(newparent, newname);
+    return rc;
+}
+
+/* While a rename is answered the kernel holds both directories' locks, so
+ * the entries its changes invalidate are sent after the reply (see
+ * invalidate_entry); the files' attributes and pages before it, as for
+ * any write, once the writer is given back. */
+static void ll_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
+                      fuse_ino_t newparent, const char *newname, unsigned int flags)
+{
+    depot *d = writer_take();
+    if (!d) {
+        fuse_reply_err(req, EIO);
+        return;
+    }
+    deferring = 1;
+    int rc = rename_in(req, d, parent, name, newparent, newname, flags);
+    writer_give();
+    flush_changes();
     fuse_reply_err(req, -rc);
+    flush_deferred();
 }
 
 static void ll_statfs(fuse_req_t req, fuse_ino_t ino)
