@@ -30,7 +30,7 @@ cleanup() {
         # The sanitized daemon reports leaks and errors when it exits.
         wait "$DPID" 2>/dev/null
     fi
-    if [ -s "$LOG" ] && grep -qE 'ERROR: AddressSanitizer|runtime error|LeakSanitizer|ERROR SUMMARY: [1-9]|^==[0-9]+== ' "$LOG"; then
+    if [ -s "$LOG" ] && grep -qE 'ERROR: AddressSanitizer|WARNING: ThreadSanitizer|runtime error|LeakSanitizer|ERROR SUMMARY: [1-9]|^==[0-9]+== ' "$LOG"; then
         echo "not ok - daemon sanitizer report:"
         sed -n '1,60p' "$LOG"
         FAIL=$((FAIL + 1))
