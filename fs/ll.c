@@ -23,7 +23,13 @@
  *    moves every item's expiry, so it invalidates the whole tree (below).
  *  - Summaries, reports, logs, documents, directories that list objects,
  *    view symlinks: attributes never cached, so size and mtime are always
- *    fresh.
+ *    fresh (their renderings are kept a moment by render.c, so a stat and
+ *    the open that follows render once).
+ *  - The entries of the stations' views (stations/<s>/equipment/<c>/<tag>,
+ *    stations/<s>/vehicles/<callsign>): cached for a day; after a change
+ *    to an item or a vehicle its name is invalidated in every station's
+ *    view (fs_view_entries), whichever it was listed in.  Symlink targets
+ *    never change and are cached too.
  *  - File data: values are read through the page cache, kept across opens,
  *    when that is safe, else with direct I/O from a snapshot the open took
  *    (see "Reads through the page cache" below); everything else is always
@@ -47,7 +53,10 @@
  * later writes to the same open file may only add blank space.  A write at
  * an offset other than the end of what was written is refused.  O_TRUNC and
  * truncate to 0 just begin a new value: they never store an empty one.
- * The commit is durable against a crash of the daemon at once and, by
+ * Every change is made on one connection, the writer (see there); what it
+ * touched is told to the kernel after the writer is given back and before
+ * the reply (flush_changes).  The commit is durable against a crash of the
+ * daemon at once and, by
  * default (-o sync=normal), against a power cut from the next fsync() on
  * any file of the mount, as on a disk filesystem; -o sync=full makes each
  * write durable before it returns.
