@@ -32,8 +32,8 @@
  *    never change and are cached too.
  *  - File data: values are read through the page cache, kept across opens,
  *    when that is safe, else with direct I/O from a snapshot the open took
- *    (see "Reads through the page cache" below); everything else is always
- *    direct I/O.  Opens for reading ask for no flush.
+ *    (see "Reads through the page cache" in held.c); everything else is
+ *    always direct I/O.  Opens for reading ask for no flush.
  *  - Directories: every listing is a readdirplus; no opendir (ENOSYS), so
  *    the kernel keeps each listing in its readdir cache until the
  *    directory's mtime or an invalidation says otherwise.
@@ -86,24 +86,11 @@
 #include <unistd.h>
 
 #include "fs.h"
+#include "held.h"
 #include "scratch.h"
 
 struct fs_config fs_config;
 
-/* Bumped before and after every invalidation; invalidating counts the
- * invalidations under way, in any thread (see "Reads through the page
- * cache" below). */
-static atomic_uint_fast64_t generation;
-static atomic_int invalidating;
-/* The generation when the calling thread's request began (fs_depot()),
- * and whether no invalidation was under way then. */
-static _Thread_local uint64_t request_generation;
-static _Thread_local int request_quiet;
-static void invalidation_begin(void);
-static void invalidation_end(void);
-/* Open files that may write a value (and truncates in progress): while
- * any is open, no size is remembered as told and no read is cached. */
-static atomic_int writers_open;
 
 static struct fuse_session *session;
 
@@ -151,8 +138,7 @@ static depot *fs_depot_current(void)
 
 depot *fs_depot(void)
 {
-    request_quiet = !atomic_load(&invalidating);
-    request_generation = atomic_load(&generation);
+    held_request_begin();
     pthread_once(&depot_once, make_key);
     depot *d = pthread_getspecific(depot_key);
     if (!d && (d = open_depot()))
@@ -308,251 +294,23 @@ static int refuse(fuse_req_t req, depot *d, const char *path, const char *buf, s
         snprintf(why, sizeof why, "%s", depot_strerror(rc));
     depot_log_refusal(d, &who.a, path, buf, len, why);
     /* log/errors has changed: no rendering of it may be served again. */
-    invalidation_begin();
-    invalidation_end();
+    held_invalidation_begin();
+    held_invalidation_end();
     fs_log(LOG_WARNING, "refused write to '%s' by %s (uid %ld) via %s[%ld]: %s",
            path, who.user, who.a.uid, who.comm, who.a.pid, why);
     return -fs_errno(rc);
 }
 
-/* ---- what the kernel holds ---- */
-
-/*
- * Reads through the page cache.  A second `cat` of a value should cost one
- * open and no read, so values are read through the kernel's page cache,
- * kept across opens until a change invalidates them.  But the kernel cuts
- * or pads what it reads from the cache to the size it holds for the inode,
- * and a reader must never see "10" of "100".  Three rules keep the size the
- * kernel holds equal to the size of what a cached reader reads:
- *
- *  1. An open reads through the cache only if no file is open for writing,
- *     the value has not been invalidated for a second (settled: replies the
- *     kernel got around a change may still be in flight, and it accepts or
- *     drops them by its own attribute versions), and the value has exactly
- *     the size we last told the kernel (told_as: this catches a change by
- *     another process that the watcher has not seen yet).  Otherwise the
- *     open is direct I/O from its own snapshot and the kernel's size does
- *     not matter.
- *  2. While cached readers of an inode are open, every size we report for
- *     it (lookup, getattr, setattr, readdirplus) is the size they read
- *     (report()); when the last one closes after a change, the inode is
- *     invalidated and the kernel asks again.  So the size cannot shrink
- *     under a reader that opened a longer value.
- *  3. O_TRUNC is a separate truncate (no atomic O_TRUNC, which would set the
- *     size to 0 under such a reader); sizes that grow (a write past the old
- *     end) are harmless: a short read sets the size back.
- *
- * A stale size can only make an open choose direct I/O: slower, never wrong.
- */
-
-
-/* Has nothing been invalidated since the calling thread's request began,
- * and was nothing being invalidated then or now? */
-static int quiet_since_request(void)
-{
-    return request_quiet && !atomic_load(&invalidating)
-        && atomic_load(&generation) == request_generation;
-}
-
-/* For render.c: twice the generation, plus one while invalidating. */
-uint64_t fs_generation(void)
-{
-    return 2 * (uint64_t)atomic_load(&generation) + (atomic_load(&invalidating) > 0);
-}
-
-uint64_t fs_request_generation(void)
-{
-    return 2 * request_generation + !request_quiet;
-}
-
-static void invalidation_begin(void)
-{
-    atomic_fetch_add(&invalidating, 1);
-    atomic_fetch_add(&generation, 1);
-}
-
-static void invalidation_end(void)
-{
-    atomic_fetch_add(&generation, 1);
-    atomic_fetch_sub(&invalidating, 1);
-}
-
-/* The size last told per cacheable value file: one word per slot, the
- * inode's hash with the size in its low 24 bits.  A slot lost to a
- * collision costs the cache for that file, never correctness. */
-#define TOLD_BITS 18
-#define TOLD_SIZE_MASK ((uint64_t)0xFFFFFF)
-static _Atomic uint64_t told_sizes[1u << TOLD_BITS];
-
-static uint64_t told_hash(fuse_ino_t ino)
-{
-    uint64_t x = (uint64_t)ino * 0x9E3779B97F4A7C15ull;
-    return x ^ (x >> 31);
-}
-
-static _Atomic uint64_t *told_slot(uint64_t h)
-{
-    return &told_sizes[h >> (64 - TOLD_BITS)];
-}
-
-static uint64_t told_word(uint64_t h, uint64_t size)
-{
-    return (h & ~TOLD_SIZE_MASK) | size;
-}
-
-/* Was the size of inode ino last told as size (by a request no
- * invalidation raced)? */
-static int told_as(fuse_ino_t ino, size_t size)
-{
-    uint64_t h = told_hash(ino);
-    return size <= TOLD_SIZE_MASK
-        && atomic_load(told_slot(h)) == told_word(h, size);
-}
-
-/* When each value file was last invalidated (monotonic ms, by inode hash;
- * a collision only makes a file look recently changed), and when the whole
- * tree last was.  A value changed within the last second is read with
- * direct I/O: attribute replies the kernel received around the change may
- * still be in flight, and it may accept or drop them in any order. */
-#define SETTLE_MS 1000u
-static _Atomic uint32_t changed_ms[1u << TOLD_BITS];
-static _Atomic uint32_t all_changed_ms;
-
-static uint32_t now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (uint32_t)((uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000);
-}
+/* ---- invalidation after a change ---- */
 
 /* Invalidates inode ino (attributes, and pages from offset off: off < 0
- * keeps them), and notes when. */
+ * keeps them), and notes when (held.c). */
 static void invalidate_inode(fuse_ino_t ino, off_t off)
 {
-    atomic_store(&changed_ms[told_hash(ino) >> (64 - TOLD_BITS)], now_ms());
+    held_changed((ino_t)ino);
     if (session)
         fuse_lowlevel_notify_inval_inode(session, ino, off, 0);
 }
-
-/* Has the value of ino stayed unchanged for the last second? */
-static int settled(fuse_ino_t ino)
-{
-    uint32_t now = now_ms();
-    return now - atomic_load(&changed_ms[told_hash(ino) >> (64 - TOLD_BITS)]) >= SETTLE_MS
-        && now - atomic_load(&all_changed_ms) >= SETTLE_MS;
-}
-
-/* Open cached readers per inode: a small hash of lists (nodes are kept on a
- * free list, so opening allocates only when more files than ever before are
- * open at once). */
-struct reader {
-    fuse_ino_t ino;
-    size_t size;            /* the size they all read */
-    int count;
-    struct reader *next;
-};
-#define READER_BUCKETS 256
-static struct reader *readers[READER_BUCKETS];
-static struct reader *readers_free;
-static atomic_int readers_open;     /* inodes with cached readers: 0 skips the lock */
-static pthread_mutex_t readers_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static struct reader **reader_find(fuse_ino_t ino)
-{
-    struct reader **r = &readers[told_hash(ino) % READER_BUCKETS];
-    while (*r && (*r)->ino != ino)
-        r = &(*r)->next;
-    return r;
-}
-
-/* Registers a cached reader of ino reading size bytes (readers_lock
- * held); -1 if another size is pinned or there is no memory. */
-static int reader_add_locked(fuse_ino_t ino, size_t size)
-{
-    struct reader **r = reader_find(ino);
-    if (*r) {
-        if ((*r)->size != size)
-            return -1;
-        (*r)->count++;
-        return 0;
-    }
-    struct reader *n = readers_free;
-    if (n)
-        readers_free = n->next;
-    else if (!(n = malloc(sizeof *n)))
-        return -1;
-    *n = (struct reader){ ino, size, 1, NULL };
-    *r = n;
-    atomic_fetch_add(&readers_open, 1);
-    return 0;
-}
-
-/* Unregisters one; returns how many cached readers of ino remain. */
-static int reader_remove(fuse_ino_t ino)
-{
-    int left = 0;
-    pthread_mutex_lock(&readers_lock);
-    struct reader **r = reader_find(ino), *n = *r;
-    if (n && (left = --n->count) == 0) {
-        *r = n->next;
-        n->next = readers_free;
-        readers_free = n;
-        atomic_fetch_sub(&readers_open, 1);
-    }
-    pthread_mutex_unlock(&readers_lock);
-    return left;
-}
-
-/* May a size told now be trusted to be the kernel's?  Not while a write
- * may be completing (the kernel then drops attribute replies that raced it)
- * or an invalidation ran since the request began. */
-static int told_trustworthy(void)
-{
-    return !atomic_load(&writers_open) && quiet_since_request();
-}
-
-/* Prepares the attributes of p for a reply with lifetime attr_timeout:
- * the size cached readers read, and remembers the size told.  Returns 1 if
- * it remembered one (to be confirmed by told_confirm after the reply). */
-static int report(const struct fs_path *p, struct stat *st, double attr_timeout)
-{
-    if (fs_nodes[p->node].type != FT_ATTR || attr_timeout <= 0)
-        return 0;
-    uint64_t h = told_hash(st->st_ino);
-    pthread_mutex_lock(&readers_lock);
-    struct reader *r = atomic_load(&readers_open) ? *reader_find(st->st_ino) : NULL;
-    if (r)
-        st->st_size = (off_t)r->size;
-    int trust = told_trustworthy() && (uint64_t)st->st_size <= TOLD_SIZE_MASK;
-    atomic_store_explicit(told_slot(h), trust ? told_word(h, (uint64_t)st->st_size) : 0,
-                          memory_order_relaxed);
-    pthread_mutex_unlock(&readers_lock);
-    return trust;
-}
-
-/* After the reply that told ino's size: forgets it if the reply may have
- * raced something that makes the kernel drop it. */
-static void told_confirm(fuse_ino_t ino)
-{
-    if (told_trustworthy())
-        return;
-    uint64_t h = told_hash(ino);
-    atomic_store(told_slot(h), 0);
-}
-
-/* Registers a cached reader of ino reading size bytes, if the kernel holds
- * exactly that size for it; else -1 (the open is then direct I/O). */
-static int reader_open(fuse_ino_t ino, size_t size)
-{
-    if (atomic_load(&writers_open) || !settled(ino))
-        return -1;
-    pthread_mutex_lock(&readers_lock);
-    int rc = told_as(ino, size) ? reader_add_locked(ino, size) : -1;
-    pthread_mutex_unlock(&readers_lock);
-    return rc;
-}
-
-/* ---- invalidation after a change ---- */
 
 /* Drops the kernel's cached attributes and pages of every attribute file
  * of (k, id), and the attributes of its directory.  Safe inside a write:
@@ -610,7 +368,7 @@ static void invalidate_all(void)
         "categories", "years", "reserves", "plans", "deliveries", "reports", "log", NULL };
     if (!session)
         return;
-    atomic_store(&all_changed_ms, now_ms());
+    held_all_changed();
     for (int i = 0; top[i]; i++)
         fuse_lowlevel_notify_inval_entry(session, FUSE_ROOT_ID, top[i], strlen(top[i]));
     invalidate_fixed_dirs();
@@ -706,7 +464,7 @@ static _Thread_local int changes_all;       /* everything (a category moved ever
 static void note_begin(void)
 {
     if (!changes_pending) {
-        invalidation_begin();
+        held_invalidation_begin();
         changes_pending = 1;
     }
 }
@@ -769,7 +527,7 @@ static void flush_changes(void)
     changes = NULL;
     nchanges = changes_cap = 0;
     changes_fixed = changes_all = changes_pending = 0;
-    invalidation_end();
+    held_invalidation_end();
 }
 
 /* The watcher: external changes (PRAGMA data_version) and requested
@@ -816,9 +574,9 @@ static void *watch(void *arg)
         }
         pthread_mutex_unlock(&writer_lock);
         if (all && !atomic_load(&watcher_stop)) {
-            invalidation_begin();
+            held_invalidation_begin();
             invalidate_all();
-            invalidation_end();
+            held_invalidation_end();
         }
     }
     pthread_mutex_lock(&writer_lock);
@@ -866,10 +624,10 @@ static void reply_entry_for(fuse_req_t req, depot *d, const struct fs_path *p)
     }
     e.ino = e.attr.st_ino;
     fs_timeouts(p, &e.entry_timeout, &e.attr_timeout);
-    int told = report(p, &e.attr, e.attr_timeout);
+    int told = held_report(p, &e.attr, e.attr_timeout);
     fuse_reply_entry(req, &e);
     if (told)
-        told_confirm(e.ino);
+        held_confirm(e.ino);
 }
 
 static void reply_scratch_entry(fuse_req_t req, const char *key)
@@ -1000,10 +758,10 @@ static void ll_getattr_in(fuse_req_t req, depot *d, fuse_ino_t ino, struct fuse_
         st.st_size = size;
     double entry, attr;
     fs_timeouts(&p, &entry, &attr);
-    int told = report(&p, &st, attr);
+    int told = held_report(&p, &st, attr);
     fuse_reply_attr(req, &st, attr);
     if (told)
-        told_confirm(st.st_ino);
+        held_confirm(st.st_ino);
 }
 
 static void ll_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
@@ -1076,14 +834,14 @@ static int add_entry(struct dir_buf *b, const char *name, const struct stat *st,
         int told = 0;
         if (child) {
             fs_timeouts(child, &e.entry_timeout, &e.attr_timeout);
-            told = report(child, &e.attr, e.attr_timeout);
+            told = held_report(child, &e.attr, e.attr_timeout);
         }
         n = fuse_add_direntry_plus(b->req, b->buf + b->used, b->size - b->used, name, &e, next);
         /* A size not sent, or one too many to confirm, is forgotten. */
         if (told && n <= b->size - b->used && b->ntold < DIR_TOLD_MAX)
             b->told[b->ntold++] = e.attr.st_ino;
         else if (told)
-            atomic_store(told_slot(told_hash(e.attr.st_ino)), 0);
+            held_forget(e.attr.st_ino);
     } else {
         n = fuse_add_direntry(b->req, b->buf + b->used, b->size - b->used, name, st, next);
     }
@@ -1165,7 +923,7 @@ reply:
     else
         fuse_reply_buf(req, b.buf, b.used);
     for (size_t i = 0; i < b.ntold; i++)
-        told_confirm(b.told[i]);
+        held_confirm(b.told[i]);
     free(b.buf);
 }
 
@@ -1240,7 +998,7 @@ static struct handle *handle_new(enum handle_kind kind)
         return NULL;
     h->kind = kind;
     if (kind == H_ATTR || kind == H_DOC || kind == H_NEWDOC)
-        atomic_fetch_add(&writers_open, 1);
+        held_writer_open();
     strbuf_init(&h->path);
     strbuf_init(&h->content);
     strbuf_init(&h->w);
@@ -1251,7 +1009,7 @@ static struct handle *handle_new(enum handle_kind kind)
 static void handle_free(struct handle *h)
 {
     if (h->kind == H_ATTR || h->kind == H_DOC || h->kind == H_NEWDOC)
-        atomic_fetch_sub(&writers_open, 1);
+        held_writer_close();
     strbuf_release(&h->path);
     strbuf_release(&h->content);
     strbuf_release(&h->w);
@@ -1299,12 +1057,12 @@ static int check_writable(const struct fs_path *p)
  * already replaced: they are dropped again. */
 static void store_pages(fuse_ino_t ino, const strbuf *content)
 {
-    if (!session || !content->len || !quiet_since_request())
+    if (!session || !content->len || !held_quiet())
         return;
     struct fuse_bufvec bv = FUSE_BUFVEC_INIT(content->len);
     bv.buf[0].mem = content->buf;
     fuse_lowlevel_notify_store(session, ino, 0, &bv, 0);
-    if (!quiet_since_request())
+    if (!held_quiet())
         invalidate_inode(ino, 0);
 }
 
@@ -1357,7 +1115,7 @@ static void ll_open_in(fuse_req_t req, depot *d, fuse_ino_t ino, struct fuse_fil
         return;
     }
     h->p = p;
-    h->generation = request_generation;
+    h->generation = held_request_generation();
     /* A handle opened for reading (or read-write) serves a snapshot. */
     if ((fi->flags & O_ACCMODE) != O_WRONLY && (rc = fs_render(d, &p, &h->content))) {
         handle_free(h);
@@ -1375,7 +1133,7 @@ static void ll_open_in(fuse_req_t req, depot *d, fuse_ino_t ino, struct fuse_fil
          * earlier (a reader must never see "10" of "100"). */
         double entry, attr;
         fs_timeouts(&p, &entry, &attr);
-        h->cached = t == FT_ATTR && attr > 0 && reader_open(ino, h->content.len) == 0;
+        h->cached = t == FT_ATTR && attr > 0 && held_reader_open(ino, h->content.len) == 0;
         if (h->cached)
             store_pages(ino, &h->content);
         fi->noflush = 1;
@@ -1434,7 +1192,7 @@ static void ll_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
     /* The pages just filled hold this handle's snapshot: if anything has
      * changed since it was taken, drop them again (now that the reply has
      * filled and unlocked them), so later opens do not read an old value. */
-    if (h->cached && atomic_load(&generation) != h->generation)
+    if (h->cached && held_generation() != h->generation)
         invalidate_inode(ino, 0);
     atomic_fetch_sub(&h->replying, 1);
 }
@@ -1643,7 +1401,7 @@ static void ll_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
         sched_yield();
     /* The last cached reader after a change: the size it pinned may be
      * stale now, so the kernel must ask again. */
-    if (h->cached && reader_remove(ino) == 0 && atomic_load(&generation) != h->generation)
+    if (h->cached && held_reader_close(ino) == 0 && held_generation() != h->generation)
         invalidate_inode(ino, 0);
     handle_free(h);
     fuse_reply_err(req, 0);
@@ -1706,9 +1464,9 @@ static void ll_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
     }
     GET_DEPOT(req, d);
     /* A truncate counts as a writer while it is answered. */
-    atomic_fetch_add(&writers_open, 1);
+    held_writer_open();
     setattr_in(req, d, ino, attr, to_set);
-    atomic_fetch_sub(&writers_open, 1);
+    held_writer_close();
 }
 
 static void setattr_in(fuse_req_t req, depot *d, fuse_ino_t ino, struct stat *attr, int to_set)
@@ -1743,10 +1501,10 @@ static void setattr_in(fuse_req_t req, depot *d, fuse_ino_t ino, struct stat *at
     }
     double entry, attr_to;
     fs_timeouts(&p, &entry, &attr_to);
-    int told = report(&p, &st, attr_to);
+    int told = held_report(&p, &st, attr_to);
     fuse_reply_attr(req, &st, attr_to);
     if (told)
-        told_confirm(st.st_ino);
+        held_confirm(st.st_ino);
 }
 
 /* ---- creating, removing, renaming ---- */
