@@ -32,9 +32,12 @@
  *     size to 0 under such a reader); sizes that grow (a write past the old
  *     end) are harmless: a short read sets the size back.
  *
+ * A cached open also puts its snapshot in the page cache (store_pages in
+ * ll.c), so that no READ follows; pages filled by a handle whose snapshot
+ * an invalidation has since overtaken are dropped again.
+ *
  * A stale size can only make an open choose direct I/O: slower, never wrong.
  */
-
 
 #include "held.h"
 
