@@ -91,6 +91,18 @@ const depot_actor *depot_self_actor(void);
 
 
 
+/* ---- tags of new items (objects.c): shared by deliveries and imports ---- */
+
+/* The number of tag if it is "<slug>-<1 to 15 digits>", else -1. */
+int64_t depot_tag_number(const char *slug, const char *tag);
+/* The highest number among the tags of category's items that follow its
+ * pattern ("<slug>-<digits>"), 0 if none. */
+int depot_tag_high(depot *d, int64_t category, const char *slug, int64_t *high);
+/* The next free tag "<slug>-<%06d number>" from *next on (an item of
+ * another category may hold one of the pattern): writes it to tag (80
+ * bytes) and moves *next past it.  DEPOT_EINVAL when the numbers run out. */
+int depot_tag_next(depot *d, const char *slug, int64_t *next, char tag[80]);
+
 /* ---- shared between modules (implemented in report.c) ---- */
 
 /* stations/<site>/summary: vehicles by status, items by category and

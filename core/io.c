@@ -367,58 +367,16 @@ static void journal_made(struct import *im, enum depot_kind k, int64_t id, const
 
 /* ---- items ---- */
 
-/* The number of tag if it is "<slug>-<digits>", else -1. */
-static int64_t tag_number(const char *slug, const char *tag)
-{
-    size_t n = strlen(slug), len;
-    if (strncmp(tag, slug, n) || tag[n] != '-')
-        return -1;
-    tag += n + 1;
-    len = strlen(tag);
-    if (len == 0 || len > 15 || tag[strspn(tag, "0123456789")])
-        return -1;
-    return strtoll(tag, NULL, 10);
-}
-
 /* Gives an item of category c the next free tag of its category. */
 static int next_tag(struct import *im, struct category *c, char tag[80])
 {
-    depot *d = im->d;
+    int64_t high;
     if (c->next == 0) {
-        char prefix[80];
-        snprintf(prefix, sizeof prefix, "%s-", c->slug);
-        sqlite3_stmt *st = depot_stmt(d,
-            "SELECT max(CAST(substr(tag, ?2) AS INTEGER)) FROM item"
-            " WHERE category_id = ?1 AND substr(tag, 1, ?2 - 1) = ?3"
-            " AND length(tag) BETWEEN ?2 AND ?2 + 14"
-            " AND substr(tag, ?2) NOT GLOB '*[^0-9]*'");
-        if (!st)
+        if (depot_tag_high(im->d, c->id, c->slug, &high))
             return -1;
-        sqlite3_bind_int64(st, 1, c->id);
-        sqlite3_bind_int(st, 2, (int)strlen(prefix) + 1);
-        sqlite3_bind_text(st, 3, prefix, -1, SQLITE_TRANSIENT);
-        if (sqlite3_step(st) != SQLITE_ROW)
-            return depot_sqlfail(d, "cannot number new items"), -1;
-        c->next = sqlite3_column_int64(st, 0) + 1;
-        sqlite3_reset(st);
+        c->next = high + 1;
     }
-    for (;;) {
-        if (c->next > 999999999999999LL) {
-            depot_fail(d, DEPOT_EINVAL, "no tag number left for category '%s'", c->slug);
-            return -1;
-        }
-        snprintf(tag, 80, "%s-%06lld", c->slug, (long long)c->next++);
-        sqlite3_stmt *st = depot_stmt(d, "SELECT 1 FROM item WHERE tag = ?");
-        if (!st)
-            return -1;
-        sqlite3_bind_text(st, 1, tag, -1, SQLITE_STATIC);
-        int s = sqlite3_step(st);
-        sqlite3_reset(st);
-        if (s == SQLITE_DONE)
-            return 0;
-        if (s != SQLITE_ROW)
-            return depot_sqlfail(d, "cannot number new items"), -1;
-    }
+    return depot_tag_next(im->d, c->slug, &c->next, tag) ? -1 : 0;
 }
 
 static void item_row(struct import *im, const char *const *v)
@@ -481,7 +439,7 @@ static void item_row(struct import *im, const char *const *v)
 
     if (*v[I_TAG]) {
         snprintf(tag, sizeof tag, "%s", v[I_TAG]);
-        int64_t n = tag_number(cat->slug, tag);
+        int64_t n = depot_tag_number(cat->slug, tag);
         if (cat->next && n >= cat->next)
             cat->next = n + 1;
     } else if (next_tag(im, cat, tag) != 0) {

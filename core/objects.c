@@ -27,6 +27,7 @@
 #include "internal.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "objects.h"
@@ -650,4 +651,60 @@ int depot_member(depot *d, enum depot_view v, int64_t a, int64_t b, const char *
     *id = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
     return DEPOT_OK;
+}
+
+/* ---- tags of new items ---- */
+
+int64_t depot_tag_number(const char *slug, const char *tag)
+{
+    size_t n = strlen(slug);
+    if (strncmp(tag, slug, n) || tag[n] != '-' || !tag[n + 1])
+        return -1;
+    const char *p = tag + n + 1;
+    if (strlen(p) > 15 || p[strspn(p, "0123456789")])
+        return -1;
+    return strtoll(p, NULL, 10);
+}
+
+int depot_tag_high(depot *d, int64_t category, const char *slug, int64_t *high)
+{
+    /* A scan of the category's rows of the item_category index. */
+    char prefix[80];
+    snprintf(prefix, sizeof prefix, "%s-", slug);
+    sqlite3_stmt *st = depot_stmt(d,
+        "SELECT max(CAST(substr(tag, ?2) AS INTEGER)) FROM item"
+        " WHERE category_id = ?1 AND substr(tag, 1, ?2 - 1) = ?3"
+        " AND length(tag) BETWEEN ?2 AND ?2 + 14"
+        " AND substr(tag, ?2) NOT GLOB '*[^0-9]*'");
+    if (!st)
+        return DEPOT_EIO;
+    sqlite3_bind_int64(st, 1, category);
+    sqlite3_bind_int(st, 2, (int)strlen(prefix) + 1);
+    sqlite3_bind_text(st, 3, prefix, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return depot_sqlfail(d, "cannot number new items");
+    }
+    *high = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return DEPOT_OK;
+}
+
+int depot_tag_next(depot *d, const char *slug, int64_t *next, char tag[80])
+{
+    for (;;) {
+        if (*next > 999999999999999LL)
+            return depot_fail(d, DEPOT_EINVAL, "no tag number left for category '%s'", slug);
+        snprintf(tag, 80, "%s-%06lld", slug, (long long)(*next)++);
+        sqlite3_stmt *st = depot_stmt(d, "SELECT 1 FROM item WHERE tag = ?");
+        if (!st)
+            return DEPOT_EIO;
+        sqlite3_bind_text(st, 1, tag, -1, SQLITE_TRANSIENT);
+        int s = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (s == SQLITE_DONE)
+            return DEPOT_OK;
+        if (s != SQLITE_ROW)
+            return depot_sqlfail(d, "cannot number new items");
+    }
 }

@@ -592,18 +592,6 @@ struct dlv_item {
     int64_t id;
 };
 
-/* The number of tag if it is "<slug>-<digits>", else -1. */
-static int64_t tag_number(const char *slug, const char *tag)
-{
-    size_t n = strlen(slug);
-    if (strncmp(tag, slug, n) || tag[n] != '-' || !tag[n + 1])
-        return -1;
-    const char *p = tag + n + 1;
-    if (strlen(p) > 15 || p[strspn(p, "0123456789")])
-        return -1;
-    return strtoll(p, NULL, 10);
-}
-
 /* 1 if an item (retired too) holds tag. */
 static int tag_used(depot *d, const char *tag, int *used)
 {
@@ -744,7 +732,7 @@ static int delivery_item(depot *d, const char *file, size_t i, json_t *el, const
         if (!json_is_string(jtag))
             return doc_fail(d, file, path, "must be a string, not %s", json_words(jtag));
         const char *t = json_string_value(jtag);
-        int used;
+        int used = 0;
         if (parse_slug(t, NULL) != 0)
             return doc_fail(d, file, path, "'%s' is not a tag (1-64 of a-z, 0-9 and '-')", t);
         if ((rc = tag_used(d, t, &used)) != DEPOT_OK)
@@ -769,28 +757,14 @@ static int delivery_tags(depot *d, const char *file, struct dlv_item *v, size_t 
         for (k = 0; k < nseen && seen[k].category != v[i].category; k++)
             ;
         if (k == nseen) {
-            /* The category's highest number: a scan of its rows of the
-             * item_category index, once per category and delivery. */
-            char prefix[80];
-            snprintf(prefix, sizeof prefix, "%s-", v[i].category_slug);
-            sqlite3_stmt *st = depot_stmt(d,
-                "SELECT max(CAST(substr(tag, ?2) AS INTEGER)) FROM item"
-                " WHERE category_id = ?1 AND substr(tag, 1, ?2 - 1) = ?3"
-                " AND length(tag) BETWEEN ?2 AND ?2 + 14"
-                " AND substr(tag, ?2) NOT GLOB '*[^0-9]*'");
-            if (!st)
-                return DEPOT_EIO;
-            sqlite3_bind_int64(st, 1, v[i].category);
-            sqlite3_bind_int(st, 2, (int)strlen(prefix) + 1);
-            sqlite3_bind_text(st, 3, prefix, -1, SQLITE_TRANSIENT);
-            if (sqlite3_step(st) != SQLITE_ROW)
-                return depot_sqlfail(d, "cannot number new items");
-            int64_t high = sqlite3_column_int64(st, 0);
-            sqlite3_reset(st);
+            int64_t high = 0;
+            int rc = depot_tag_high(d, v[i].category, v[i].category_slug, &high);
+            if (rc)
+                return rc;
             /* Tags the note names in this category's pattern (on any
              * item) count too, so generated tags never meet them. */
             for (size_t j = 0; j < n; j++) {
-                int64_t t = v[j].tag[0] ? tag_number(v[i].category_slug, v[j].tag) : -1;
+                int64_t t = v[j].tag[0] ? depot_tag_number(v[i].category_slug, v[j].tag) : -1;
                 if (t > high)
                     high = t;
             }
@@ -800,19 +774,11 @@ static int delivery_tags(depot *d, const char *file, struct dlv_item *v, size_t 
             seen[k].category = v[i].category;
             seen[k].next = high + 1;
         }
-        for (;;) {
-            int used = 0, rc;
-            if (seen[k].next > 999999999999999LL)
-                return doc_fail(d, file, "", "no tag number left for category '%s'",
-                                v[i].category_slug);
-            snprintf(v[i].tag, sizeof v[i].tag, "%s-%06lld", v[i].category_slug,
-                     (long long)seen[k].next++);
-            /* An item of another category may hold a tag of this pattern. */
-            if ((rc = tag_used(d, v[i].tag, &used)) != DEPOT_OK)
-                return rc;
-            if (!used)
-                break;
-        }
+        int rc = depot_tag_next(d, v[i].category_slug, &seen[k].next, v[i].tag);
+        if (rc == DEPOT_EINVAL)
+            return doc_fail(d, file, "", "%s", depot_errmsg(d));
+        if (rc)
+            return rc;
     }
     return DEPOT_OK;
 }

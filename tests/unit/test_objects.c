@@ -913,7 +913,43 @@ static void test_changed_since(void)
     depot_close(d);
 }
 
+/* Tags of new items, shared by deliveries and imports: the pattern's
+ * number, the category's highest, the next free one (skipping a tag of the
+ * pattern held by an item of another category), and the end of numbers. */
+static void test_tag_numbers(void)
+{
+    CU_ASSERT_EQUAL(depot_tag_number("scba", "scba-000012"), 12);
+    CU_ASSERT_EQUAL(depot_tag_number("scba", "scba-"), -1);
+    CU_ASSERT_EQUAL(depot_tag_number("scba", "scba-12a"), -1);
+    CU_ASSERT_EQUAL(depot_tag_number("scba", "scbax-1"), -1);
+    CU_ASSERT_EQUAL(depot_tag_number("scba", "scba-1234567890123456"), -1);
+    CU_ASSERT_EQUAL(depot_tag_number("scba", "scba-123456789012345"), 123456789012345LL);
+    depot *d = fixture();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    int64_t high = -1, next;
+    CU_ASSERT_EQUAL(depot_tag_high(d, 2, "scba", &high), DEPOT_OK);
+    CU_ASSERT_EQUAL(high, 5);
+    CU_ASSERT_EQUAL(depot_tag_high(d, 5, "drone", &high), DEPOT_OK);
+    CU_ASSERT_EQUAL(high, 0);
+    /* helmet-000001 to -000004 are all held: from 2 the next free is 5. */
+    char tag[80];
+    next = 2;
+    CU_ASSERT_EQUAL(depot_tag_next(d, "helmet", &next, tag), DEPOT_OK);
+    CU_ASSERT_STRING_EQUAL(tag, "helmet-000005");
+    CU_ASSERT_EQUAL(next, 6);
+    CU_ASSERT_EQUAL(sqlite3_exec(depot_db(d), "UPDATE item SET tag = 'drone-000001' WHERE id = 5",
+                                 NULL, NULL, NULL), SQLITE_OK);
+    next = 1;
+    CU_ASSERT_EQUAL(depot_tag_next(d, "drone", &next, tag), DEPOT_OK);
+    CU_ASSERT_STRING_EQUAL(tag, "drone-000002");
+    next = 1000000000000000LL;
+    CU_ASSERT_EQUAL(depot_tag_next(d, "drone", &next, tag), DEPOT_EINVAL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(depot_errmsg(d), "no tag number left"));
+    depot_close(d);
+}
+
 static CU_TestInfo tests[] = {
+    { "tags of new items", test_tag_numbers },
     { "lookup by name", test_lookup },
     { "what a store changed, cascades included", test_changed_since },
     { "names of objects", test_slug },
