@@ -720,19 +720,29 @@ static int store_vehicle_status(depot *d, int64_t id, const depot_value *v, cons
     return finish(d, rc, changed);
 }
 
+/* The first half of a station store, in a transaction it begins: finds
+ * the site v names (*site) and runs sql (?1 site, ?2 id), journalled.
+ * The caller adds the consequences and calls finish(). */
+static int move_to_site(depot *d, enum depot_kind k, int64_t id, const depot_value *v,
+                        const depot_actor *who, const char *sql, show_fn show, int64_t *site,
+                        int *changed)
+{
+    int rc = find_site(d, "station", v->text, site);
+    if (rc)
+        return rc;
+    sqlite3_stmt *st = stmt2(d, sql, *site, id);
+    return st ? update_journalled(d, who, k, id, "station", show, st, v->reason, changed)
+              : DEPOT_EIO;
+}
+
 static int store_vehicle_station(depot *d, int64_t id, const depot_value *v, const depot_actor *who)
 {
     int64_t site = 0;
     int changed = 0, rc = depot_begin(d);
     if (rc)
         return rc;
-    rc = find_site(d, "station", v->text, &site);
-    if (rc)
-        return finish(d, rc, 0);
-    sqlite3_stmt *st = stmt2(d, "UPDATE vehicle SET station_id = ?1 WHERE id = ?2", site, id);
-    rc = st ? update_journalled(d, who, DK_VEHICLE, id, "station", show_vehicle_station, st,
-                                v->reason, &changed)
-            : DEPOT_EIO;
+    rc = move_to_site(d, DK_VEHICLE, id, v, who, "UPDATE vehicle SET station_id = ?1 WHERE id = ?2",
+                      show_vehicle_station, &site, &changed);
     if (!rc) {
         /* its load moves with it */
         rc = cascade_load(d, who, id, "moved with vehicle ", "", site, &changed);
@@ -884,18 +894,13 @@ static int store_item_station(depot *d, int64_t id, const depot_value *v, const 
     int changed = 0, rc = depot_begin(d);
     if (rc)
         return rc;
-    rc = find_site(d, "station", v->text, &site);
-    if (rc)
-        return finish(d, rc, 0);
-    sqlite3_stmt *st = stmt2(d, "UPDATE item SET station_id = ?1 WHERE id = ?2", site, id);
-    rc = st ? update_journalled(d, who, DK_ITEM, id, "station", show_item_station, st,
-                                v->reason, &changed)
-            : DEPOT_EIO;
+    rc = move_to_site(d, DK_ITEM, id, v, who, "UPDATE item SET station_id = ?1 WHERE id = ?2",
+                      show_item_station, &site, &changed);
     if (!rc) {
         /* an item cannot ride a vehicle at another station */
         strbuf reason = STRBUF_INIT;
         strbuf_addf(&reason, "moved to %s", v->text);
-        st = stmt2(d, "UPDATE item SET vehicle_id = NULL WHERE id = ?1 AND"
+        sqlite3_stmt *st = stmt2(d, "UPDATE item SET vehicle_id = NULL WHERE id = ?1 AND"
                       " (SELECT station_id FROM vehicle WHERE vehicle.id = item.vehicle_id)"
                       " IS NOT ?2", id, site);
         rc = st ? update_journalled(d, who, DK_ITEM, id, "vehicle", show_item_vehicle, st,
