@@ -147,7 +147,7 @@ struct fs_config {
     gid_t gid;
     int group_write;        /* -o group=NAME: writable files are group-writable */
     int readonly;           /* -o ro */
-    int sync_full;          /* -o sync=full: synchronous=FULL, else NORMAL */
+    int sync_normal;        /* -o sync=normal: synchronous=NORMAL, else FULL */
     const char *today;      /* -o today=YYYY-MM-DD, or NULL */
     const char *db_path;
     int64_t mount_ns;       /* when the mount started (times of fixed directories) */

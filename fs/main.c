@@ -101,8 +101,8 @@ static void usage(FILE *f)
         "  -o ro              read-only: every write fails with EROFS\n"
         "  -o today=DATE      fix \"today\" (YYYY-MM-DD) for reports and due dates\n"
         "  -o group=NAME      writable files are also writable by group NAME\n"
-        "  -o sync=full       every write durable on disk before it returns (slower);\n"
-        "                     default sync=normal: durable at fsync() or within seconds\n"
+        "  -o sync=normal     faster writes, durable against a power cut only from the\n"
+        "                     next fsync() (default sync=full: durable when write returns)\n"
         "  -o allow_other     let other users in (the kernel checks permission bits)\n"
         "  -h, --help         this help;  -V, --version  the version\n"
         "\n"
@@ -187,7 +187,7 @@ int main(int argc, char *argv[])
         fprintf(stderr, "depotfs: option sync: '%s' is neither 'full' nor 'normal'\n", o.sync);
         goto out_cmd;
     }
-    fs_config.sync_full = o.sync && !strcmp(o.sync, "full");
+    fs_config.sync_normal = o.sync && !strcmp(o.sync, "normal");
     fs_config.uid = getuid();
     fs_config.gid = getgid();
     if (o.group) {
