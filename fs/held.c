@@ -115,12 +115,17 @@ void held_invalidation_end(void)
     atomic_fetch_sub(&invalidating, 1);
 }
 
-/* The size last told per cacheable value file: one word per slot, the
- * inode's hash with the size in its low 24 bits.  A slot lost to a
- * collision costs the cache for that file, never correctness. */
-#define TOLD_BITS 18
-#define TOLD_SIZE_MASK ((uint64_t)0xFFFFFF)
-static _Atomic uint64_t told_sizes[1u << TOLD_BITS];
+/* The size last told per cacheable value file, found by inode hash in a
+ * table of 4-way buckets (a cache line each): one word per slot, the hash
+ * with the size in its low 16 bits, 0 when empty.  A 25,000-item depot has
+ * some 300,000 value files, and a slot lost to a collision costs the cache
+ * for that file (direct I/O), never correctness.  Only ever touched under
+ * readers_lock. */
+#define TOLD_BUCKET_BITS 18
+#define TOLD_WAYS 4
+#define TOLD_SIZE_MASK ((uint64_t)0xFFFF)
+static uint64_t told_sizes[(1u << TOLD_BUCKET_BITS) * TOLD_WAYS];
+static unsigned told_evict;    /* round robin over the ways of full buckets */
 
 static uint64_t told_hash(ino_t ino)
 {
@@ -128,23 +133,47 @@ static uint64_t told_hash(ino_t ino)
     return x ^ (x >> 31);
 }
 
-static _Atomic uint64_t *told_slot(uint64_t h)
+static uint64_t *told_bucket(uint64_t h)
 {
-    return &told_sizes[h >> (64 - TOLD_BITS)];
+    return &told_sizes[(h >> (64 - TOLD_BUCKET_BITS)) * TOLD_WAYS];
 }
 
-static uint64_t told_word(uint64_t h, uint64_t size)
+/* The slot holding ino's size, or NULL. */
+static uint64_t *told_find(uint64_t h)
 {
-    return (h & ~TOLD_SIZE_MASK) | size;
+    uint64_t *b = told_bucket(h);
+    for (int i = 0; i < TOLD_WAYS; i++)
+        if (b[i] && (b[i] & ~TOLD_SIZE_MASK) == (h & ~TOLD_SIZE_MASK))
+            return &b[i];
+    return NULL;
+}
+
+/* Remembers size as told for ino, or forgets ino (size -1). */
+static void told_set(ino_t ino, long long size)
+{
+    uint64_t h = told_hash(ino), *s = told_find(h);
+    if (size < 0 || (uint64_t)size > TOLD_SIZE_MASK) {
+        if (s)
+            *s = 0;
+        return;
+    }
+    if (!s) {
+        uint64_t *b = told_bucket(h);
+        for (int i = 0; i < TOLD_WAYS && !s; i++)
+            if (!b[i])
+                s = &b[i];
+        if (!s)
+            s = &b[told_evict++ % TOLD_WAYS];
+    }
+    *s = (h & ~TOLD_SIZE_MASK) | (uint64_t)size;
 }
 
 /* Was the size of inode ino last told as size (by a request no
  * invalidation raced)? */
 static int told_as(ino_t ino, size_t size)
 {
-    uint64_t h = told_hash(ino);
-    return size <= TOLD_SIZE_MASK
-        && atomic_load(told_slot(h)) == told_word(h, size);
+    uint64_t *s = told_find(told_hash(ino));
+    return s && (*s & TOLD_SIZE_MASK) == size;
 }
 
 /* When each value file was last invalidated (monotonic ms, by inode hash;
@@ -153,7 +182,7 @@ static int told_as(ino_t ino, size_t size)
  * direct I/O: attribute replies the kernel received around the change may
  * still be in flight, and it may accept or drop them in any order. */
 #define SETTLE_MS 1000u
-static _Atomic uint32_t changed_ms[1u << TOLD_BITS];
+static _Atomic uint32_t changed_ms[1u << TOLD_BUCKET_BITS];
 static _Atomic uint32_t all_changed_ms;
 
 static uint32_t now_ms(void)
@@ -165,7 +194,7 @@ static uint32_t now_ms(void)
 
 void held_changed(ino_t ino)
 {
-    atomic_store(&changed_ms[told_hash(ino) >> (64 - TOLD_BITS)], now_ms());
+    atomic_store(&changed_ms[told_hash(ino) >> (64 - TOLD_BUCKET_BITS)], now_ms());
 }
 
 void held_all_changed(void)
@@ -177,7 +206,7 @@ void held_all_changed(void)
 static int settled(ino_t ino)
 {
     uint32_t now = now_ms();
-    return now - atomic_load(&changed_ms[told_hash(ino) >> (64 - TOLD_BITS)]) >= SETTLE_MS
+    return now - atomic_load(&changed_ms[told_hash(ino) >> (64 - TOLD_BUCKET_BITS)]) >= SETTLE_MS
         && now - atomic_load(&all_changed_ms) >= SETTLE_MS;
 }
 
@@ -253,14 +282,12 @@ int held_report(const struct fs_path *p, struct stat *st, double attr_timeout)
 {
     if (fs_nodes[p->node].type != FT_ATTR || attr_timeout <= 0)
         return 0;
-    uint64_t h = told_hash(st->st_ino);
     pthread_mutex_lock(&readers_lock);
     struct reader *r = atomic_load(&readers_open) ? *reader_find(st->st_ino) : NULL;
     if (r)
         st->st_size = (off_t)r->size;
     int trust = told_trustworthy() && (uint64_t)st->st_size <= TOLD_SIZE_MASK;
-    atomic_store_explicit(told_slot(h), trust ? told_word(h, (uint64_t)st->st_size) : 0,
-                          memory_order_relaxed);
+    told_set(st->st_ino, trust ? (long long)st->st_size : -1);
     pthread_mutex_unlock(&readers_lock);
     return trust;
 }
@@ -269,8 +296,7 @@ void held_confirm(ino_t ino)
 {
     if (told_trustworthy())
         return;
-    uint64_t h = told_hash(ino);
-    atomic_store(told_slot(h), 0);
+    held_forget(ino);
 }
 
 int held_reader_open(ino_t ino, size_t size)
@@ -285,5 +311,7 @@ int held_reader_open(ino_t ino, size_t size)
 
 void held_forget(ino_t ino)
 {
-    atomic_store(told_slot(told_hash(ino)), 0);
+    pthread_mutex_lock(&readers_lock);
+    told_set(ino, -1);
+    pthread_mutex_unlock(&readers_lock);
 }
