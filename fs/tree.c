@@ -529,12 +529,15 @@ void fs_timeouts(const struct fs_path *p, double *entry, double *attr)
         *attr = FS_LONG_TIMEOUT;
         break;
     case FT_LINK:
-        /* A station's equipment and vehicles: kept, and invalidated in
-         * every station after each change to the object
-         * (fs_view_entries); the other views' members move with dates and
-         * plans, so they are looked up each time. */
+        /* A station's equipment and vehicles: entries and attributes
+         * kept, and invalidated in every station after each change to the
+         * object (fs_view_entries, fs_view_link_ino); the other views'
+         * members move with dates and plans, so they are looked up each
+         * time. */
         if (p->node != N_SITE_ITEM && p->node != N_SITE_VEHICLE)
             *entry = 0;
+        else
+            *attr = FS_LONG_TIMEOUT;
         break;
     case FT_DIR:
         if (p->node == N_YEAR)
@@ -587,6 +590,16 @@ int fs_view_entries(depot *d, enum depot_kind k, int64_t id, fs_view_entry_fn fn
     strbuf_release(&name);
     strbuf_release(&cat);
     return rc ? -fs_errno(rc) : 0;
+}
+
+ino_t fs_view_link_ino(enum depot_kind k, int64_t id)
+{
+    struct fs_path p;
+    memset(&p, 0, sizeof p);
+    p.node = k == DK_ITEM ? N_SITE_ITEM : N_SITE_VEHICLE;
+    p.kind = k;
+    p.id = id;
+    return k == DK_ITEM || k == DK_VEHICLE ? fs_ino(&p) : 0;
 }
 
 int fs_fixed_dir(int row)

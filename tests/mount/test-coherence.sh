@@ -16,7 +16,20 @@ V="$M/stations/$site/equipment/$cat/$tag"
 for i in 1 2; do ls -lR "$I" "$M/stations/$site" >/dev/null; cat "$I"/* "$V/status" "$M/stations/$site/summary" >/dev/null; done
 
 summary_before=$(cat "$M/stations/$site/summary")
-echo "maintenance: coherence test" >"$V/status"
+link_before=$(stat -c %.9Y "$V")
+# A symlink held open (O_PATH) across the write: fstat must not see the
+# attributes the kernel cached before it.
+python3 - "$V" "$V/status" >"$T/link-fd" <<'PY'
+import os, sys
+fd = os.open(sys.argv[1], os.O_PATH | os.O_NOFOLLOW)
+before = os.fstat(fd).st_mtime_ns
+with open(sys.argv[2], "w") as f:
+    f.write("maintenance: coherence test\n")
+print(before != os.fstat(fd).st_mtime_ns, os.fstat(fd).st_mtime_ns == os.lstat(sys.argv[1]).st_mtime_ns)
+PY
+check_eq "a station view's cached symlink, held open, gets its new mtime at once" "True True" "$(cat "$T/link-fd")"
+check_not "... so does its name" test "$link_before" = "$(stat -c %.9Y "$V")"
+check_eq "... the item's" "$(stat -c %.9Y "$I")" "$(stat -c %.9Y "$V")"
 check_eq "written through a view, read through the canonical path" "maintenance" "$(cat "$I/status")"
 check_eq "... and its size follows" "12" "$(stat -c %s "$I/status")"
 check_eq "item.json follows at once" "maintenance" "$(jq -r .status "$I/item.json")"
