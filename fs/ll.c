@@ -38,7 +38,9 @@
  *    always direct I/O.  Opens for reading ask for no flush.
  *  - Directories: every listing is a readdirplus; no opendir (ENOSYS), so
  *    the kernel keeps each listing in its readdir cache until the
- *    directory's mtime or an invalidation says otherwise.
+ *    directory's mtime or an invalidation says otherwise.  A listing
+ *    carries its files' attributes only for a thread that looks files up
+ *    (walkers.c); directories always come with theirs.
  *  - Another process changing the database (sqlite3, depotctl): a watcher
  *    thread polls PRAGMA data_version every 250 ms on the connection all our
  *    changes are made on (the writer, below), where it moves only for other
@@ -88,6 +90,7 @@
 
 #include "fs.h"
 #include "held.h"
+#include "walkers.h"
 #include "scratch.h"
 
 struct fs_config fs_config;
@@ -704,6 +707,8 @@ static void ll_lookup_in(fuse_req_t req, depot *d, fuse_ino_t parent, const char
         fuse_reply_err(req, -rc);
         return;
     }
+    if (fs_nodes[p.node].type != FT_DIR && fs_nodes[p.node].type != FT_OBJ)
+        walker_looked_up_file(fuse_req_ctx(req)->pid);
     reply_entry_for(req, d, &p);
 }
 
@@ -820,6 +825,7 @@ struct dir_buf {
     char *buf;
     size_t size, used;
     int plus;
+    int lean;                       /* plus, but files without attributes (walkers.c) */
     size_t ntold;                   /* sizes told by this reply, to confirm */
     fuse_ino_t told[DIR_TOLD_MAX];
 };
@@ -833,10 +839,12 @@ static int add_entry(struct dir_buf *b, const char *name, const struct stat *st,
         struct fuse_entry_param e;
         memset(&e, 0, sizeof e);
         e.attr = *st;
-        /* "." and "..": no entry.  Scratch files: an entry, never cached. */
-        e.ino = strcmp(name, ".") && strcmp(name, "..") ? st->st_ino : 0;
+        /* No link count, no attributes: ".", "..", and the files of a
+         * lean listing carry only name and type (inode 0: the kernel makes
+         * no entry).  Scratch files: an entry, never cached. */
+        e.ino = st->st_nlink ? st->st_ino : 0;
         int told = 0;
-        if (child) {
+        if (child && e.ino) {
             fs_timeouts(child, &e.entry_timeout, &e.attr_timeout);
             told = held_report(child, &e.attr, e.attr_timeout);
         }
@@ -860,12 +868,13 @@ static int fill_entry(void *ctx, const char *name, const struct fs_path *child, 
     struct dir_buf *b = ctx;
     struct stat st;
     memset(&st, 0, sizeof st);
-    if (b->plus) {
+    enum fs_type t = fs_nodes[child->node].type;
+    int dir = t == FT_DIR || t == FT_OBJ;
+    if (b->plus && (dir || !b->lean)) {
         if (fs_stat(b->d, child, &st) != 0)
             return 0;       /* vanished meanwhile: leave it out */
     } else {
-        enum fs_type t = fs_nodes[child->node].type;
-        st.st_mode = t == FT_DIR || t == FT_OBJ ? S_IFDIR : t == FT_LINK ? S_IFLNK : S_IFREG;
+        st.st_mode = dir ? S_IFDIR : t == FT_LINK ? S_IFLNK : S_IFREG;
         st.st_ino = fs_ino(child);
     }
     return add_entry(b, name, &st, child, next);
@@ -896,7 +905,8 @@ static void do_readdir_in(fuse_req_t req, depot *d, fuse_ino_t ino, size_t size,
         fuse_reply_err(req, ENOTDIR);
         return;
     }
-    struct dir_buf b = { .req = req, .d = d, .buf = malloc(size), .size = size, .plus = plus };
+    struct dir_buf b = { .req = req, .d = d, .buf = malloc(size), .size = size, .plus = plus,
+                         .lean = plus && !walker_wants_attrs(fuse_req_ctx(req)->pid) };
     if (!b.buf) {
         fuse_reply_err(req, ENOMEM);
         return;
