@@ -95,10 +95,19 @@ void fs_timeouts(const struct fs_path *p, double *entry, double *attr);
  * stations/, equipment/, reports/ ...)?  Its inode is (row + 1) << 56. */
 int fs_fixed_dir(int row);
 
-/* fs_content(), but a file whose attributes are never cached (summaries,
- * reports, logs, documents) is served from its last rendering while nothing
- * has changed since, for at most a second (render.c). */
-int fs_render(depot *d, const struct fs_path *p, strbuf *out);
+/* A file's text, immutable and shared by reference (render.c). */
+struct fs_text;
+const char *fs_text_data(const struct fs_text *t);
+size_t fs_text_len(const struct fs_text *t);
+/* Lets go of a reference (NULL: nothing). */
+void fs_text_put(struct fs_text *t);
+/* fs_content() as a shared text (*out: a new reference, to put), but a
+ * file whose attributes are never cached (summaries, reports, logs,
+ * documents) is served from its last rendering while nothing has changed
+ * since, for at most a second.  Returns 0 or -errno (*out NULL). */
+int fs_render_text(depot *d, const struct fs_path *p, struct fs_text **out);
+/* Lets go of the renderings kept past their second. */
+void fs_render_sweep(void);
 /* The invalidation generation (ll.c): odd while one runs, bumped around
  * each; and its value when the calling thread's request began. */
 uint64_t fs_generation(void);

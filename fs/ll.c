@@ -561,6 +561,7 @@ static void *watch(void *arg)
         int all = pending_all;
         pending_all = 0;
         pthread_mutex_unlock(&pending_lock);
+        fs_render_sweep();
         /* On the writer's connection, data_version moves only when another
          * process commits. */
         pthread_mutex_lock(&writer_lock);
@@ -991,7 +992,7 @@ struct handle {
     struct fs_path p;
     char key[KEY_MAX];      /* H_SCRATCH, H_NEWDOC: the scratch key */
     strbuf path;            /* the depot's name of the file, for logs */
-    strbuf content;         /* what read() serves */
+    struct fs_text *content; /* what read() serves (shared, render.c); NULL: nothing */
     strbuf w;               /* what was written so far */
     int stored;             /* the written value or document has been stored (or refused) */
     int complete;           /* a whole, valid document awaits the flush */
@@ -1014,7 +1015,6 @@ static struct handle *handle_new(enum handle_kind kind)
     if (kind == H_ATTR || kind == H_DOC || kind == H_NEWDOC)
         held_writer_open();
     strbuf_init(&h->path);
-    strbuf_init(&h->content);
     strbuf_init(&h->w);
     pthread_mutex_init(&h->lock, NULL);
     return h;
@@ -1025,10 +1025,15 @@ static void handle_free(struct handle *h)
     if (h->kind == H_ATTR || h->kind == H_DOC || h->kind == H_NEWDOC)
         held_writer_close();
     strbuf_release(&h->path);
-    strbuf_release(&h->content);
+    fs_text_put(h->content);
     strbuf_release(&h->w);
     pthread_mutex_destroy(&h->lock);
     free(h);
+}
+
+static size_t content_len(const struct handle *h)
+{
+    return h->content ? fs_text_len(h->content) : 0;
 }
 
 static struct handle *HANDLE(struct fuse_file_info *fi)
@@ -1042,7 +1047,7 @@ static int snapshot_size(struct fuse_file_info *fi, off_t *size)
     struct handle *h = HANDLE(fi);
     if (!h || h->kind != H_READ)
         return -1;
-    *size = (off_t)h->content.len;
+    *size = (off_t)content_len(h);
     return 0;
 }
 
@@ -1069,12 +1074,12 @@ static int check_writable(const struct fs_path *p)
  * refresh the kernel asks for once it has read: it marks the access time
  * stale).  If an invalidation ran meanwhile, the pages may hold a value
  * already replaced: they are dropped again. */
-static void store_pages(fuse_ino_t ino, const strbuf *content)
+static void store_pages(fuse_ino_t ino, const struct fs_text *content)
 {
-    if (!session || !content->len || !held_quiet())
+    if (!session || !fs_text_len(content) || !held_quiet())
         return;
-    struct fuse_bufvec bv = FUSE_BUFVEC_INIT(content->len);
-    bv.buf[0].mem = content->buf;
+    struct fuse_bufvec bv = FUSE_BUFVEC_INIT(fs_text_len(content));
+    bv.buf[0].mem = (void *)fs_text_data(content);
     fuse_lowlevel_notify_store(session, ino, 0, &bv, 0);
     if (!held_quiet())
         invalidate_inode(ino, 0);
@@ -1131,7 +1136,7 @@ static void ll_open_in(fuse_req_t req, depot *d, fuse_ino_t ino, struct fuse_fil
     h->p = p;
     h->generation = held_request_generation();
     /* A handle opened for reading (or read-write) serves a snapshot. */
-    if ((fi->flags & O_ACCMODE) != O_WRONLY && (rc = fs_render(d, &p, &h->content))) {
+    if ((fi->flags & O_ACCMODE) != O_WRONLY && (rc = fs_render_text(d, &p, &h->content))) {
         handle_free(h);
         fuse_reply_err(req, -rc);
         return;
@@ -1147,9 +1152,9 @@ static void ll_open_in(fuse_req_t req, depot *d, fuse_ino_t ino, struct fuse_fil
          * earlier (a reader must never see "10" of "100"). */
         double entry, attr;
         fs_timeouts(&p, &entry, &attr);
-        h->cached = t == FT_ATTR && attr > 0 && held_reader_open(ino, h->content.len) == 0;
+        h->cached = t == FT_ATTR && attr > 0 && held_reader_open(ino, content_len(h)) == 0;
         if (h->cached)
-            store_pages(ino, &h->content);
+            store_pages(ino, h->content);
         fi->noflush = 1;
         fi->keep_cache = h->cached;
         fi->direct_io = !h->cached;
@@ -1197,11 +1202,11 @@ static void ll_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
     atomic_fetch_add(&h->replying, 1);
     if (off < 0) {
         fuse_reply_err(req, EINVAL);
-    } else if ((size_t)off >= h->content.len) {
+    } else if ((size_t)off >= content_len(h)) {
         fuse_reply_buf(req, NULL, 0);
     } else {
-        size_t n = h->content.len - (size_t)off;
-        fuse_reply_buf(req, h->content.buf + off, n < size ? n : size);
+        size_t n = content_len(h) - (size_t)off;
+        fuse_reply_buf(req, fs_text_data(h->content) + off, n < size ? n : size);
     }
     /* The pages just filled hold this handle's snapshot: if anything has
      * changed since it was taken, drop them again (now that the reply has

@@ -1,21 +1,32 @@
 /*
- * render.c: the last renderings of the files whose attributes are never
- * cached (summaries, reports, logs, documents, README), kept for a moment.
+ * render.c: the texts open files read, shared, and the last renderings of
+ * the files whose attributes are never cached, kept for a moment.
  *
- * Such a file is rendered to answer stat() (its exact size) and again to
- * open it, and `ls -l reports/` then `cat reports/x` renders it a third
- * time; a station's summary over 2,000,000 items takes a second or more.
- * fs_render() keeps each rendering with the generation it was made at
- * (ll.c bumps the generation around every invalidation: after each change
- * we make, and when the watcher sees another process change the database)
- * and serves it again while the generation is the same, for at most
- * RENDER_MS: so a rendering is never older than the last change we made,
- * and never older than a second.  Only RENDER_BYTES in all are kept; the
- * oldest go first.
+ * Every open for reading takes a snapshot of the file's text (fs_text).
+ * A text is immutable once made and counted by reference, so the handles
+ * reading one rendering and the cache below share its memory: ten readers
+ * of an 85 MB report at 2,000,000 items hold it once, not ten times.
+ *
+ * Summaries, reports, logs, documents and the README are rendered to
+ * answer stat() (their exact size) and again to open them, and `ls -l
+ * reports/` then `cat reports/x` renders a third time; a station's summary
+ * over 2,000,000 items takes a second or more, the due-inspection report
+ * several.  fs_render_text() keeps each such rendering with the
+ * generation it was made at (ll.c bumps the generation around every
+ * invalidation: after each change we make, and when the watcher sees
+ * another process change the database) and serves it again while the
+ * generation is the same, for at most RENDER_MS from when it was ready: so
+ * a rendering is never older than the last change we made, and never
+ * older than a second.  The cache holds at most RENDER_BYTES, or one
+ * rendering larger than that alone (the next one evicts it), and
+ * fs_render_sweep() (the watcher, four times a second) lets go of what
+ * has expired, so an idle daemon keeps nothing.
  */
 #include "fs.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -23,12 +34,16 @@
 #define RENDER_BYTES ((size_t)16 << 20)
 #define RENDER_MS 1000
 
+struct fs_text {
+    atomic_int refs;
+    strbuf s;
+};
+
 struct rendering {
-    int used;
+    struct fs_text *text;       /* NULL: a free slot */
     ino_t ino;
     uint64_t generation;
     int64_t at_ms;
-    strbuf text;
 };
 
 static struct rendering slots[RENDER_SLOTS];
@@ -42,6 +57,36 @@ static int64_t now_ms(void)
     return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
+/* Takes over s's memory (s is left empty). */
+static struct fs_text *text_of(strbuf *s)
+{
+    struct fs_text *t = malloc(sizeof *t);
+    if (!t)
+        abort();        /* as strbuf does */
+    atomic_init(&t->refs, 1);
+    t->s = *s;
+    strbuf_init(s);
+    return t;
+}
+
+const char *fs_text_data(const struct fs_text *t)
+{
+    return strbuf_str(&t->s);
+}
+
+size_t fs_text_len(const struct fs_text *t)
+{
+    return t->s.len;
+}
+
+void fs_text_put(struct fs_text *t)
+{
+    if (t && atomic_fetch_sub(&t->refs, 1) == 1) {
+        strbuf_release(&t->s);
+        free(t);
+    }
+}
+
 /* Files rendered anew for every stat and open (attributes never cached). */
 static int volatile_file(const struct fs_path *p)
 {
@@ -50,26 +95,72 @@ static int volatile_file(const struct fs_path *p)
         || (t == FT_ATTR && (p->attr->flags & DEPOT_ATTR_VOLATILE));
 }
 
+/* Frees slot r (lock held). */
 static void drop(struct rendering *r)
 {
-    bytes -= r->text.len;
-    strbuf_release(&r->text);
-    r->used = 0;
+    bytes -= r->text->s.len;
+    fs_text_put(r->text);
+    r->text = NULL;
 }
 
-int fs_render(depot *d, const struct fs_path *p, strbuf *out)
+void fs_render_sweep(void)
 {
-    if (!volatile_file(p))
-        return fs_content(d, p, out);
+    int64_t now = now_ms();
+    pthread_mutex_lock(&lock);
+    for (int i = 0; i < RENDER_SLOTS; i++)
+        if (slots[i].text && now - slots[i].at_ms >= RENDER_MS)
+            drop(&slots[i]);
+    pthread_mutex_unlock(&lock);
+}
+
+/* Keeps text t, rendered at generation g, for inode ino (lock held). */
+static void keep(ino_t ino, uint64_t g, struct fs_text *t)
+{
+    size_t len = t->s.len;
+    struct rendering *slot = NULL;
+    for (;;) {
+        struct rendering *oldest = NULL;
+        for (int i = 0; i < RENDER_SLOTS; i++) {
+            struct rendering *r = &slots[i];
+            if (r->text && r->ino == ino)
+                drop(r);    /* another thread's, meanwhile */
+            if (!r->text && !slot)
+                slot = r;
+            if (r->text && (!oldest || r->at_ms < oldest->at_ms))
+                oldest = r;
+        }
+        /* Room, or nothing else left: a large rendering is kept alone. */
+        if (slot && (bytes + len <= RENDER_BYTES || !oldest))
+            break;
+        drop(oldest);
+        slot = NULL;
+    }
+    atomic_fetch_add(&t->refs, 1);
+    *slot = (struct rendering){ t, ino, g, now_ms() };  /* from when it is ready */
+    bytes += len;
+}
+
+int fs_render_text(depot *d, const struct fs_path *p, struct fs_text **out)
+{
+    strbuf s = STRBUF_INIT;
+    int rc;
+    *out = NULL;
+    if (!volatile_file(p)) {
+        if ((rc = fs_content(d, p, &s)) == 0)
+            *out = text_of(&s);
+        strbuf_release(&s);
+        return rc;
+    }
     ino_t ino = fs_ino(p);
     uint64_t g = fs_request_generation();
     int64_t now = now_ms();
     pthread_mutex_lock(&lock);
     for (int i = 0; i < RENDER_SLOTS; i++) {
         struct rendering *r = &slots[i];
-        if (r->used && r->ino == ino) {
+        if (r->text && r->ino == ino) {
             if (r->generation == g && g == fs_generation() && now - r->at_ms < RENDER_MS) {
-                strbuf_add(out, r->text.buf, r->text.len);
+                atomic_fetch_add(&r->text->refs, 1);
+                *out = r->text;
                 pthread_mutex_unlock(&lock);
                 return 0;
             }
@@ -78,37 +169,16 @@ int fs_render(depot *d, const struct fs_path *p, strbuf *out)
     }
     pthread_mutex_unlock(&lock);
 
-    size_t start = out->len;
-    int rc = fs_content(d, p, out);
-    size_t len = out->len - start;
-    /* Made during an invalidation, or too large to keep: not kept. */
-    if (rc || (g & 1) || len > RENDER_BYTES / 4)
+    if ((rc = fs_content(d, p, &s)) != 0) {
+        strbuf_release(&s);
         return rc;
-    pthread_mutex_lock(&lock);
-    struct rendering *slot = NULL;
-    for (;;) {
-        struct rendering *oldest = NULL;
-        for (int i = 0; i < RENDER_SLOTS; i++) {
-            struct rendering *r = &slots[i];
-            if (r->used && r->ino == ino)
-                drop(r);    /* another thread's, meanwhile */
-            if (!r->used && !slot)
-                slot = r;
-            if (r->used && (!oldest || r->at_ms < oldest->at_ms))
-                oldest = r;
-        }
-        if (slot && bytes + len <= RENDER_BYTES)
-            break;
-        drop(oldest);       /* full: the oldest goes */
-        slot = NULL;
     }
-    slot->used = 1;
-    slot->ino = ino;
-    slot->generation = g;
-    slot->at_ms = now_ms();     /* from when it is ready: a slow one lasts too */
-    strbuf_init(&slot->text);
-    strbuf_add(&slot->text, out->buf + start, len);
-    bytes += len;
-    pthread_mutex_unlock(&lock);
+    *out = text_of(&s);
+    /* Made during an invalidation: not kept. */
+    if (!(g & 1)) {
+        pthread_mutex_lock(&lock);
+        keep(ino, g, *out);
+        pthread_mutex_unlock(&lock);
+    }
     return 0;
 }

@@ -674,12 +674,12 @@ int fs_stat(depot *d, const struct fs_path *p, struct stat *st)
     case FT_ATTR:
     case FT_DOC:
     case FT_GEN: {
-        strbuf t = STRBUF_INIT;
-        int r = fs_render(d, p, &t);
-        st->st_size = (off_t)t.len;
-        strbuf_release(&t);
+        struct fs_text *t;
+        int r = fs_render_text(d, p, &t);
         if (r)
             return r;
+        st->st_size = (off_t)fs_text_len(t);
+        fs_text_put(t);
         unsigned mode = n->type == FT_ATTR ? p->attr->mode : n->mode;
         if (fs_config.group_write && (mode & 0200))
             mode |= 0020;
