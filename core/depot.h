@@ -55,7 +55,7 @@ const char *depot_strerror(int err);
 #define DEPOT_OPEN_SYNC_NORMAL 0x4
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define DEPOT_SCHEMA_VERSION 2
+#define DEPOT_SCHEMA_VERSION 3
 
 /*
  * Opens the depot at path ("file::memory:" or ":memory:" for an in-memory

@@ -110,4 +110,8 @@ int depot_tag_next(depot *d, const char *slug, int64_t *next, char tag[80]);
 int depot_site_summary(depot *d, int64_t site, strbuf *out);
 /* reserves/<module>/summary: each line's count against minimum and target. */
 int depot_module_summary(depot *d, int64_t module, strbuf *out);
+/* The statement counting a site's shortfalls (report.c; its query plan is
+ * checked by test_report.c). */
+extern const char depot_site_shortfalls_sql[];
+
 #endif

@@ -11,6 +11,8 @@
 set -u
 
 DEPOTCTL=${DEPOTCTL:-build/depotctl}
+# The newest schema: the number of the last schema/NNN-*.sql.
+SCHEMA=$(ls schema/[0-9][0-9][0-9]-*.sql | sed -n '$s|^schema/0*\([0-9]*\)-.*|\1|p')
 case $DEPOTCTL in /*) ;; *) DEPOTCTL=$(pwd)/$DEPOTCTL ;; esac
 if [ ! -x "$DEPOTCTL" ]; then
     echo "test-depotctl: $DEPOTCTL is not built (make build/depotctl)" >&2
@@ -60,7 +62,7 @@ refused() {
 
 # ---- init ----
 if run 0 "$DEPOTCTL" init a.db && [ -s a.db ]; then ok "init creates a depot"; else not_ok "init creates a depot: $(cat err)"; fi
-check "init makes schema version 2" [ "$(sqlite3 a.db 'PRAGMA user_version')" = 2 ]
+check "init makes schema version $SCHEMA, the newest" [ "$(sqlite3 a.db 'PRAGMA user_version')" = "$SCHEMA" ]
 refused 1 "init refuses an existing depot" "$DEPOTCTL" init a.db
 check "init names the file that exists" grep -q "cannot init 'a.db': file exists" err
 : > empty.db

@@ -626,6 +626,69 @@ static void test_seeded(void)
     depot_close(d);
 }
 
+/* A site's shortfalls are counted per category against one threshold date
+ * (schema 003's indexes); they must equal the per-item dates, 29 February
+ * included: items are added whose life ends on either side of it. */
+static void test_shortfall_thresholds(void)
+{
+    static const char *const days[] = { "2028-02-29", "2024-02-29", "2028-02-28", "2028-03-01",
+                                        "2027-02-28", "2027-03-01", "2026-06-01" };
+    depot *d = test_depot_seeded(3000);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    CU_ASSERT_EQUAL_FATAL(sqlite3_exec(depot_db(d),
+        "INSERT INTO item (tag, category_id, model, serial, station_id, status, acquired,"
+        " created_ns) SELECT 'edge-' || c.id || '-' || y.y || '-' || k.k, c.id, 'm', 's',"
+        " (SELECT min(id) FROM site), 'in-service',"
+        " date((y.y - c.service_life) || '-02-28', k.k || ' days'), 1"
+        " FROM category c, (SELECT 2024 AS y UNION SELECT 2027 UNION SELECT 2028) y,"
+        " (SELECT -1 AS k UNION SELECT 0 UNION SELECT 1 UNION SELECT 2) k", NULL, NULL, NULL),
+        SQLITE_OK);
+    long long sites = test_sql_int(d, "SELECT max(id) FROM site");
+    strbuf out = STRBUF_INIT;
+    for (size_t i = 0; i < sizeof days / sizeof days[0]; i++) {
+        CU_ASSERT_EQUAL_FATAL(depot_set_today(d, days[i]), DEPOT_OK);
+        for (long long s = 1; s <= sites; s++) {
+            char want[160], sql[512];
+            strbuf_reset(&out);
+            CU_ASSERT_EQUAL(depot_site_summary(d, s, &out), DEPOT_OK);
+            snprintf(sql, sizeof sql, "SELECT count(*) FROM item i JOIN category c"
+                     " ON c.id = i.category_id WHERE i.station_id = %lld AND i.status <> 'retired'"
+                     " AND date(coalesce(i.last_inspection, i.acquired),"
+                     " '+' || c.inspection_interval || ' days') < '%s'", s, days[i]);
+            snprintf(want, sizeof want, "\n  inspection overdue: %lld\n", test_sql_int(d, sql));
+            CU_ASSERT_PTR_NOT_NULL(strstr(strbuf_str(&out), want));
+            snprintf(sql, sizeof sql, "SELECT count(*) FROM item i JOIN category c"
+                     " ON c.id = i.category_id WHERE i.station_id = %lld AND i.status <> 'retired'"
+                     " AND date(i.acquired, '+' || c.service_life || ' years') <= '%s'", s, days[i]);
+            snprintf(want, sizeof want, "\n  past end of life, not retired: %lld\n",
+                     test_sql_int(d, sql));
+            if (!strstr(strbuf_str(&out), want))
+                fprintf(stderr, "\n%s, site %lld: want '%s' in\n%s", days[i], s, want,
+                        strbuf_str(&out));
+            CU_ASSERT_PTR_NOT_NULL(strstr(strbuf_str(&out), want));
+        }
+    }
+    /* ... each as a range count on its index, never a scan of the items. */
+    sqlite3_stmt *st;
+    strbuf plan = STRBUF_INIT, q = STRBUF_INIT;
+    strbuf_addf(&q, "EXPLAIN QUERY PLAN %s", depot_site_shortfalls_sql);
+    CU_ASSERT_EQUAL_FATAL(sqlite3_prepare_v2(depot_db(d), strbuf_str(&q), -1, &st, NULL), SQLITE_OK);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        strbuf_addstr(&plan, (const char *)sqlite3_column_text(st, 3));
+        strbuf_addch(&plan, '\n');
+    }
+    sqlite3_finalize(st);
+    CU_ASSERT_PTR_NOT_NULL(strstr(strbuf_str(&plan),
+        "item_station_inspection (station_id=? AND category_id=? AND <expr><?)"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(strbuf_str(&plan),
+        "item_station_acquired (station_id=? AND category_id=? AND acquired<?)"));
+    CU_ASSERT_PTR_NULL(strstr(strbuf_str(&plan), "SCAN i"));
+    strbuf_release(&plan);
+    strbuf_release(&q);
+    strbuf_release(&out);
+    depot_close(d);
+}
+
 static CU_TestInfo tests[] = {
     { "report names, CSV headers, unknown names", test_names },
     { "reports of the fixture, exactly", test_exact },
@@ -633,6 +696,7 @@ static CU_TestInfo tests[] = {
     { "due-inspection: oldest first, counts as SQL", test_due_order },
     { "plan-execution flags stated against yearly", test_plan_execution },
     { "site summary", test_site_summary },
+    { "site shortfalls: per-category thresholds equal per-item dates", test_shortfall_thresholds },
     { "module summary", test_module_summary },
     { "refusals: printable, short, own transaction", test_refusal },
     { "log/changes and log/errors lines", test_logs },

@@ -102,7 +102,8 @@ extern const char *const depot_migrations[];
 
 /* A version 1 depot holding data (made from schema/001 alone, as the first
  * depotfs left it) is upgraded in place when opened: the journal's time
- * index appears, the data and the journal stay, the version is current. */
+ * index (2) and the stations' shortfall indexes (3) appear, the data and the
+ * journal stay, the version is current. */
 static void test_upgrade_from_v1(void)
 {
     char path[256];
@@ -121,8 +122,9 @@ static void test_upgrade_from_v1(void)
     strbuf_release(&sql);
     CU_ASSERT_EQUAL_FATAL(depot_open(path, 0, &d, NULL), DEPOT_OK);
     CU_ASSERT_EQUAL(test_sql_int(d, "PRAGMA user_version"), DEPOT_SCHEMA_VERSION);
-    CU_ASSERT_EQUAL(test_sql_int(d, "SELECT count(*) FROM sqlite_schema"
-                                    " WHERE name = 'journal_object_time'"), 1);
+    CU_ASSERT_EQUAL(test_sql_int(d, "SELECT count(*) FROM sqlite_schema WHERE name IN"
+                                    " ('journal_object_time', 'item_station_inspection',"
+                                    "  'item_station_acquired')"), 3);
     CU_ASSERT_EQUAL(test_sql_int(d, "SELECT count(*) FROM site WHERE slug = 'jiaochangkou'"), 1);
     CU_ASSERT_EQUAL(test_sql_int(d, "SELECT count(*) FROM journal"), 1);
     int64_t ns = 0;
