@@ -689,6 +689,50 @@ static void test_shortfall_thresholds(void)
     depot_close(d);
 }
 
+/* Every statement the reports and summaries prepare (the depot keeps them
+ * prepared) reads the items through an index, never all of them: the
+ * planner, without statistics, would rather scan a partial index of every
+ * item not retired than take a category's range. */
+static void test_report_plans(void)
+{
+    depot *d = test_depot_seeded(300);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    strbuf out = STRBUF_INIT, plan = STRBUF_INIT, q = STRBUF_INIT;
+    for (const char *const *n = depot_report_names(); *n; n++)
+        report(d, *n, &out);
+    strbuf_reset(&out);
+    CU_ASSERT_EQUAL(depot_site_summary(d, 1, &out), DEPOT_OK);
+    int checked = 0;
+    for (sqlite3_stmt *p = sqlite3_next_stmt(depot_db(d), NULL); p;
+         p = sqlite3_next_stmt(depot_db(d), p)) {
+        const char *sql = sqlite3_sql(p);
+        if (!sql || !strstr(sql, " item ") || !strncmp(sql, "EXPLAIN", 7))
+            continue;
+        sqlite3_stmt *st;
+        strbuf_reset(&q);
+        strbuf_addf(&q, "EXPLAIN QUERY PLAN %s", sql);
+        strbuf_reset(&plan);
+        CU_ASSERT_EQUAL_FATAL(sqlite3_prepare_v2(depot_db(d), strbuf_str(&q), -1, &st, NULL),
+                              SQLITE_OK);
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            strbuf_addstr(&plan, (const char *)sqlite3_column_text(st, 3));
+            strbuf_addch(&plan, '\n');
+        }
+        sqlite3_finalize(st);
+        checked++;
+        if (strstr(strbuf_str(&plan), "SCAN i ") || strstr(strbuf_str(&plan), "SCAN i\n")
+            || strstr(strbuf_str(&plan), "SCAN item")) {
+            fprintf(stderr, "\nscans the items: %s\n%s", sql, strbuf_str(&plan));
+            CU_FAIL("a report statement scans the items");
+        }
+    }
+    CU_ASSERT(checked >= 4);
+    strbuf_release(&out);
+    strbuf_release(&plan);
+    strbuf_release(&q);
+    depot_close(d);
+}
+
 static CU_TestInfo tests[] = {
     { "report names, CSV headers, unknown names", test_names },
     { "reports of the fixture, exactly", test_exact },
@@ -696,6 +740,7 @@ static CU_TestInfo tests[] = {
     { "due-inspection: oldest first, counts as SQL", test_due_order },
     { "plan-execution flags stated against yearly", test_plan_execution },
     { "site summary", test_site_summary },
+    { "report statements read the items through indexes", test_report_plans },
     { "site shortfalls: per-category thresholds equal per-item dates", test_shortfall_thresholds },
     { "module summary", test_module_summary },
     { "refusals: printable, short, own transaction", test_refusal },
