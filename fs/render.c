@@ -20,7 +20,8 @@
  * older than a second.  The cache holds at most RENDER_BYTES, or one
  * rendering larger than that alone (the next one evicts it), and
  * fs_render_sweep() (the watcher, four times a second) lets go of what
- * has expired, so an idle daemon keeps nothing.
+ * has expired, so an idle daemon keeps nothing.  Threads that open the
+ * same file while it is being rendered wait for that rendering.
  */
 #include "fs.h"
 
@@ -46,9 +47,19 @@ struct rendering {
     int64_t at_ms;
 };
 
+/* Renderings under way, so that threads opening the same file at once
+ * make it once (four readers of an 85 MB report: one rendering, not four). */
+struct pending {
+    int busy;
+    ino_t ino;
+    uint64_t generation;
+};
+
 static struct rendering slots[RENDER_SLOTS];
+static struct pending pendings[RENDER_SLOTS];
 static size_t bytes;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t rendered = PTHREAD_COND_INITIALIZER;
 
 static int64_t now_ms(void)
 {
@@ -113,6 +124,24 @@ void fs_render_sweep(void)
     pthread_mutex_unlock(&lock);
 }
 
+/* The kept rendering of ino made at generation g, if it may still be
+ * served (a new reference), else NULL; a stale one is dropped (lock held). */
+static struct fs_text *lookup(ino_t ino, uint64_t g)
+{
+    int64_t now = now_ms();
+    for (int i = 0; i < RENDER_SLOTS; i++) {
+        struct rendering *r = &slots[i];
+        if (r->text && r->ino == ino) {
+            if (r->generation == g && g == fs_generation() && now - r->at_ms < RENDER_MS) {
+                atomic_fetch_add(&r->text->refs, 1);
+                return r->text;
+            }
+            drop(r);
+        }
+    }
+    return NULL;
+}
+
 /* Keeps text t, rendered at generation g, for inode ino (lock held). */
 static void keep(ino_t ino, uint64_t g, struct fs_text *t)
 {
@@ -153,32 +182,44 @@ int fs_render_text(depot *d, const struct fs_path *p, struct fs_text **out)
     }
     ino_t ino = fs_ino(p);
     uint64_t g = fs_request_generation();
-    int64_t now = now_ms();
+    struct pending *mine = NULL;
     pthread_mutex_lock(&lock);
-    for (int i = 0; i < RENDER_SLOTS; i++) {
-        struct rendering *r = &slots[i];
-        if (r->text && r->ino == ino) {
-            if (r->generation == g && g == fs_generation() && now - r->at_ms < RENDER_MS) {
-                atomic_fetch_add(&r->text->refs, 1);
-                *out = r->text;
-                pthread_mutex_unlock(&lock);
-                return 0;
-            }
-            drop(r);
+    for (;;) {
+        struct fs_text *kept = lookup(ino, g);
+        if (kept) {
+            pthread_mutex_unlock(&lock);
+            *out = kept;
+            return 0;
         }
+        /* Another thread is rendering it for the same generation: wait
+         * for its rendering rather than make another. */
+        struct pending *other = NULL;
+        for (int i = 0; i < RENDER_SLOTS && !other; i++)
+            if (pendings[i].busy && pendings[i].ino == ino && pendings[i].generation == g)
+                other = &pendings[i];
+        if (!other || (g & 1))
+            break;
+        pthread_cond_wait(&rendered, &lock);
     }
+    for (int i = 0; i < RENDER_SLOTS && !mine && !(g & 1); i++)
+        if (!pendings[i].busy) {
+            mine = &pendings[i];
+            *mine = (struct pending){ 1, ino, g };
+        }
     pthread_mutex_unlock(&lock);
 
-    if ((rc = fs_content(d, p, &s)) != 0) {
-        strbuf_release(&s);
-        return rc;
-    }
-    *out = text_of(&s);
+    rc = fs_content(d, p, &s);
+    if (rc == 0)
+        *out = text_of(&s);
+    strbuf_release(&s);
+    pthread_mutex_lock(&lock);
     /* Made during an invalidation: not kept. */
-    if (!(g & 1)) {
-        pthread_mutex_lock(&lock);
+    if (rc == 0 && !(g & 1))
         keep(ino, g, *out);
-        pthread_mutex_unlock(&lock);
+    if (mine) {
+        mine->busy = 0;
+        pthread_cond_broadcast(&rendered);
     }
-    return 0;
+    pthread_mutex_unlock(&lock);
+    return rc;
 }

@@ -196,6 +196,17 @@ wait $fp $!
 check_eq "a value changing length under readers is never cut or padded" "" \
     "$(grep -h '^error' "$T"/flip.r* | head -n 5)"
 check "... and the readers read it many times" test "$(head -n 1 "$T/flip.r1")" -gt 100
+# Many readers opening one report at once share one rendering (render.c):
+# each must read all of it, the same text, of the size stat gives.
+rp=""
+for i in 1 2 3 4 5 6; do cat "$M/reports/due-inspection" >"$T/rep.$i" & rp="$rp $!"; done
+wait $rp
+size=$(stat -c %s "$M/reports/due-inspection")
+check_eq "six readers opening a report at once read the same text" 1 \
+    "$(md5sum "$T"/rep.? | awk '{print $1}' | sort -u | wc -l)"
+check_eq "... all of it (the size stat gives)" "$size" "$(wc -c <"$T/rep.1")"
+check_eq "... and it is what a reader alone gets" "$(md5sum <"$T/rep.1")" \
+    "$(cat "$M/reports/due-inspection" | md5sum)"
 check "the daemon still serves" test -s "$M/README"
 check "the daemon is still running" kill -0 "$DPID"
 unmount_depot
