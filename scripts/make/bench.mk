@@ -5,6 +5,7 @@
 #   make bench BIG=1                also mount time, peak RSS and random cat
 #                                   latency at 200,000 and 2,000,000 items
 #   make bench BIG=only             only that scale part
+#   make bench DEPOTFS_OPTS="-o sync=normal"   the daemon with more options
 #
 # scripts/bench prints the figures and exits non-zero when a bound of the
 # issue is exceeded.  It mounts a tmpfs and drops caches, so run it as root
