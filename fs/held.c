@@ -116,7 +116,7 @@ void held_invalidation_end(void)
 }
 
 /* The size last told per cacheable value file, found by inode hash in a
- * table of 4-way buckets (a cache line each): one word per slot, the hash
+ * table of 4-way buckets (32 bytes each): one word per slot, the hash
  * with the size in its low 16 bits, 0 when empty.  A 25,000-item depot has
  * some 300,000 value files, and a slot lost to a collision costs the cache
  * for that file (direct I/O), never correctness.  Only ever touched under
