@@ -108,6 +108,8 @@ void fs_text_put(struct fs_text *t);
 int fs_render_text(depot *d, const struct fs_path *p, struct fs_text **out);
 /* Lets go of the renderings kept past their second. */
 void fs_render_sweep(void);
+/* The monotonic clock in milliseconds (render.c; the caches' clock). */
+int64_t fs_now_ms(void);
 /* The invalidation generation (ll.c): odd while one runs, bumped around
  * each; and its value when the calling thread's request began. */
 uint64_t fs_generation(void);

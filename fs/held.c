@@ -44,7 +44,6 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
-#include <time.h>
 
 /* Bumped before and after every invalidation; invalidating counts the
  * invalidations under way, in any thread. */
@@ -185,11 +184,11 @@ static int told_as(ino_t ino, size_t size)
 static _Atomic uint32_t changed_ms[1u << TOLD_BUCKET_BITS];
 static _Atomic uint32_t all_changed_ms;
 
+/* The clock in ms, cut to 32 bits to fit the atomic words above (the
+ * differences taken of it wrap correctly). */
 static uint32_t now_ms(void)
 {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (uint32_t)((uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000);
+    return (uint32_t)fs_now_ms();
 }
 
 void held_changed(ino_t ino)

@@ -143,11 +143,8 @@ static depot *fs_depot_current(void)
 depot *fs_depot(void)
 {
     held_request_begin();
-    pthread_once(&depot_once, make_key);
-    depot *d = pthread_getspecific(depot_key);
-    if (!d && (d = open_depot()))
-        pthread_setspecific(depot_key, d);
-    else if (d)
+    depot *d = fs_depot_current();
+    if (d)
         depot_read_end(d);      /* no snapshot outlives the request before */
     return d;
 }

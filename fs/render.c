@@ -61,7 +61,8 @@ static size_t bytes;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t rendered = PTHREAD_COND_INITIALIZER;
 
-static int64_t now_ms(void)
+/* The clock render.c, held.c and walkers.c measure ages by. */
+int64_t fs_now_ms(void)
 {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
@@ -124,7 +125,7 @@ static void drop(struct rendering *r)
 
 void fs_render_sweep(void)
 {
-    int64_t now = now_ms();
+    int64_t now = fs_now_ms();
     pthread_mutex_lock(&lock);
     for (int i = 0; i < RENDER_SLOTS; i++)
         if (slots[i].text && now - slots[i].at_ms >= RENDER_MS)
@@ -136,7 +137,7 @@ void fs_render_sweep(void)
  * served (a new reference), else NULL; a stale one is dropped (lock held). */
 static struct fs_text *lookup(ino_t ino, uint64_t g)
 {
-    int64_t now = now_ms();
+    int64_t now = fs_now_ms();
     for (int i = 0; i < RENDER_SLOTS; i++) {
         struct rendering *r = &slots[i];
         if (r->text && r->ino == ino) {
@@ -173,7 +174,7 @@ static void keep(ino_t ino, uint64_t g, struct fs_text *t)
         slot = NULL;
     }
     atomic_fetch_add(&t->refs, 1);
-    *slot = (struct rendering){ t, ino, g, now_ms() };  /* from when it is ready */
+    *slot = (struct rendering){ t, ino, g, fs_now_ms() };  /* from when it is ready */
     bytes += len;
 }
 

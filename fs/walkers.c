@@ -26,9 +26,10 @@
  */
 #include "walkers.h"
 
+#include "fs.h"
+
 #include <pthread.h>
 #include <stdint.h>
-#include <time.h>
 
 #define WALKERS 64
 #define WALKER_IDLE_MS 10000
@@ -42,13 +43,6 @@ struct walker {
 
 static struct walker walkers[WALKERS];
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-
-static int64_t now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
 
 /* The entry of pid, made if need be in place of the least recently seen
  * (lock held). */
@@ -73,7 +67,7 @@ int walker_wants_attrs(pid_t pid)
     if (pid <= 0)
         return 1;
     pthread_mutex_lock(&lock);
-    int want = walker_of(pid, now_ms())->lookups >= LOOKUPS_TO_WANT;
+    int want = walker_of(pid, fs_now_ms())->lookups >= LOOKUPS_TO_WANT;
     pthread_mutex_unlock(&lock);
     return want;
 }
@@ -83,7 +77,7 @@ void walker_looked_up_file(pid_t pid)
     if (pid <= 0)
         return;
     pthread_mutex_lock(&lock);
-    struct walker *w = walker_of(pid, now_ms());
+    struct walker *w = walker_of(pid, fs_now_ms());
     if (w->lookups < LOOKUPS_TO_WANT)
         w->lookups++;
     pthread_mutex_unlock(&lock);
