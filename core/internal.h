@@ -98,6 +98,8 @@ int64_t depot_tag_number(const char *slug, const char *tag);
 /* The highest number among the tags of category's items that follow its
  * pattern ("<slug>-<digits>"), 0 if none. */
 int depot_tag_high(depot *d, int64_t category, const char *slug, int64_t *high);
+/* *used: 1 if an item (retired too) holds tag. */
+int depot_tag_used(depot *d, const char *tag, int *used);
 /* The next free tag "<slug>-<%06d number>" from *next on (an item of
  * another category may hold one of the pattern): writes it to tag (80
  * bytes) and moves *next past it.  DEPOT_EINVAL when the numbers run out. */

@@ -690,21 +690,28 @@ int depot_tag_high(depot *d, int64_t category, const char *slug, int64_t *high)
     return DEPOT_OK;
 }
 
+int depot_tag_used(depot *d, const char *tag, int *used)
+{
+    sqlite3_stmt *st = depot_stmt(d, "SELECT 1 FROM item WHERE tag = ?");
+    if (!st)
+        return DEPOT_EIO;
+    sqlite3_bind_text(st, 1, tag, -1, SQLITE_TRANSIENT);
+    int s = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (s != SQLITE_ROW && s != SQLITE_DONE)
+        return depot_sqlfail(d, "cannot look up a tag");
+    *used = s == SQLITE_ROW;
+    return DEPOT_OK;
+}
+
 int depot_tag_next(depot *d, const char *slug, int64_t *next, char tag[80])
 {
-    for (;;) {
+    int used = 1, rc = DEPOT_OK;
+    while (used && rc == DEPOT_OK) {
         if (*next > 999999999999999LL)
             return depot_fail(d, DEPOT_EINVAL, "no tag number left for category '%s'", slug);
         snprintf(tag, 80, "%s-%06lld", slug, (long long)(*next)++);
-        sqlite3_stmt *st = depot_stmt(d, "SELECT 1 FROM item WHERE tag = ?");
-        if (!st)
-            return DEPOT_EIO;
-        sqlite3_bind_text(st, 1, tag, -1, SQLITE_TRANSIENT);
-        int s = sqlite3_step(st);
-        sqlite3_reset(st);
-        if (s == SQLITE_DONE)
-            return DEPOT_OK;
-        if (s != SQLITE_ROW)
-            return depot_sqlfail(d, "cannot number new items");
+        rc = depot_tag_used(d, tag, &used);
     }
+    return rc;
 }

@@ -592,21 +592,6 @@ struct dlv_item {
     int64_t id;
 };
 
-/* 1 if an item (retired too) holds tag. */
-static int tag_used(depot *d, const char *tag, int *used)
-{
-    sqlite3_stmt *st = depot_stmt(d, "SELECT 1 FROM item WHERE tag = ?");
-    if (!st)
-        return DEPOT_EIO;
-    sqlite3_bind_text(st, 1, tag, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return depot_sqlfail(d, "cannot look up a tag");
-    *used = rc == SQLITE_ROW;
-    sqlite3_reset(st);
-    return DEPOT_OK;
-}
-
 /* Checks a text field (model, serial): a non-empty line without control characters. */
 static int want_text(depot *d, const char *file, const char *path, json_t *v, const char **out)
 {
@@ -735,7 +720,7 @@ static int delivery_item(depot *d, const char *file, size_t i, json_t *el, const
         int used = 0;
         if (parse_slug(t, NULL) != 0)
             return doc_fail(d, file, path, "'%s' is not a tag (1-64 of a-z, 0-9 and '-')", t);
-        if ((rc = tag_used(d, t, &used)) != DEPOT_OK)
+        if ((rc = depot_tag_used(d, t, &used)) != DEPOT_OK)
             return rc;
         if (used)
             return doc_fail(d, file, path, "tag '%s' is already in use", t);
