@@ -146,6 +146,15 @@ for tag in $(cat "$T/items"); do
 done
 check_eq "every stormed value, and its size, is the database's" "" "$bad"
 bad=""
+# in_view STATION LINK: the view entry LINK must exist if the object is at
+# STATION, the station whose view is being checked ($site), and not else.
+in_view() {
+    if [ "$1" = "$site" ]; then
+        test -L "$2" || bad="$bad missing:$2"
+    else
+        test -e "$2" && bad="$bad stale:$2"
+    fi
+}
 for site in $(cat "$T/sites"); do
     for c in scba drone helmet; do
         want=$(sql "SELECT i.tag FROM item i JOIN site s ON s.id = i.station_id JOIN category c
@@ -157,11 +166,7 @@ for site in $(cat "$T/sites"); do
     for tag in $(cat "$T/items"); do
         s=$(sql "SELECT s.slug FROM item i JOIN site s ON s.id = i.station_id WHERE i.tag = '$tag'")
         c=$(sql "SELECT c.slug FROM item i JOIN category c ON c.id = i.category_id WHERE i.tag = '$tag'")
-        if [ "$s" = "$site" ]; then
-            test -L "$M/stations/$site/equipment/$c/$tag" || bad="$bad missing:$site/$tag"
-        else
-            test -e "$M/stations/$site/equipment/$c/$tag" && bad="$bad stale:$site/$tag"
-        fi
+        in_view "$s" "$M/stations/$site/equipment/$c/$tag"
     done
     want=$(sql "SELECT v.callsign FROM vehicle v JOIN site s ON s.id = v.station_id
                 WHERE s.slug = '$site' AND v.status <> 'retired' ORDER BY 1" | tr '\n' ' ')
@@ -169,11 +174,7 @@ for site in $(cat "$T/sites"); do
     [ "$want" = "$have" ] || bad="$bad $site/vehicles"
     for v in $(cat "$T/vehicles"); do
         vs=$(sql "SELECT s.slug FROM vehicle v JOIN site s ON s.id = v.station_id WHERE v.callsign = '$v'")
-        if [ "$vs" = "$site" ]; then
-            test -L "$M/stations/$site/vehicles/$v" || bad="$bad missing:$site/$v"
-        else
-            test -e "$M/stations/$site/vehicles/$v" && bad="$bad stale:$site/$v"
-        fi
+        in_view "$vs" "$M/stations/$site/vehicles/$v"
     done
 done
 check_eq "every station's view and vehicle list is the database's, entry by entry" "" "$bad"
