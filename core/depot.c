@@ -172,6 +172,15 @@ void depot_rollback(depot *d)
         sqlite3_exec(d->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+int depot_store_check(depot *d, enum depot_kind k, int64_t id, const char *attr,
+                      const char *buf, size_t len, const depot_actor *who)
+{
+    d->dry_run = 1;
+    int rc = depot_store(d, k, id, attr, buf, len, who);
+    d->dry_run = 0;
+    return rc;
+}
+
 int depot_plan_check(depot *d, int year, const char *doc, size_t len, const depot_actor *who)
 {
     d->dry_run = 1;

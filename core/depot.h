@@ -176,6 +176,10 @@ int depot_show(depot *d, enum depot_kind k, int64_t id, const char *attr, strbuf
 #define DEPOT_VALUE_MAX 4096
 int depot_store(depot *d, enum depot_kind k, int64_t id, const char *attr,
                 const char *buf, size_t len, const depot_actor *who);
+/* The same checks as depot_store(), in a transaction rolled back: would
+ * buf be accepted now?  Stores and journals nothing. */
+int depot_store_check(depot *d, enum depot_kind k, int64_t id, const char *attr,
+                      const char *buf, size_t len, const depot_actor *who);
 
 /*
  * The time of the last change of attribute attr of object (k, id), in ns

@@ -53,8 +53,10 @@
  *
  * Writing: there is no writeback cache, so every write() reaches us and a
  * refused value fails that very write() (shells ignore errors at close()).
- * A value is stored at the first write() that holds it, after its commit;
- * later writes to the same open file may only add blank space.  A write at
+ * A value is stored, after its commit, by the write() that ends its line;
+ * pieces before it are checked and held (see write_attr), and a line never
+ * ended is stored at close (flush).  Later writes to the same open file may
+ * only add blank space.  A write at
  * an offset other than the end of what was written is refused.  O_TRUNC and
  * truncate to 0 just begin a new value: they never store an empty one.
  * Every change is made on one connection, the writer (see there); what it
@@ -1158,10 +1160,10 @@ static void ll_open_in(fuse_req_t req, depot *d, fuse_ino_t ino, struct fuse_fil
     } else {
         /* Writes bypass the page cache: no stale pages of a refused or
          * rewritten value ("+1" is stored as "13"), no page locks held
-         * while we invalidate.  A value is stored by its write(), so only
-         * documents (stored at close) need the flush. */
+         * while we invalidate.  Both kinds need the flush: a document is
+         * stored there, and so is a value whose line never ended
+         * (printf 12 > count). */
         fi->direct_io = 1;
-        fi->noflush = h->kind == H_ATTR;
     }
     fuse_reply_open(req, fi);
 }
@@ -1255,7 +1257,17 @@ static int store_value(fuse_req_t req, depot *d, const struct fs_path *obj,
     return rc;
 }
 
-/* A write to an attribute value. */
+/*
+ * A write to an attribute value.  A value is one line: it is stored by the
+ * write that ends it (its newline), with everything written before it in
+ * this open file.  Bytes that do not end a line yet may be the first piece
+ * of a longer one ({ printf -2; printf ': reason\n'; }, stdio cutting a
+ * long line at 4 KiB, dd bs=1), so they are only checked: a piece that is
+ * no value is refused at once, a valid one is held and stored when its line
+ * ends or, if it never does (printf 12 > count), at close (ll_flush).
+ * Storing a first piece at once would leave it stored when the rest is
+ * refused, and the rest refused when it was all one valid value.
+ */
 static int write_attr(fuse_req_t req, depot *d, struct handle *h, const char *buf, size_t size)
 {
     if (h->stored) {
@@ -1265,7 +1277,19 @@ static int write_attr(fuse_req_t req, depot *d, struct handle *h, const char *bu
                       "a second value in the same open file (one value per write)");
     }
     strbuf_add(&h->w, buf, size);
-    int rc = store_value(req, d, &h->p, h->p.attr->name, h->w.buf, h->w.len);
+    int rc;
+    if (h->w.buf[h->w.len - 1] != '\n') {
+        struct actor_buf who;
+        current_actor(req, &who);
+        rc = depot_store_check(d, h->p.kind, h->p.id, h->p.attr->name, h->w.buf, h->w.len,
+                               &who.a);
+        if (rc == DEPOT_OK)
+            return (int)size;       /* held: stored when the line ends, or at close */
+        int e = refuse(req, d, strbuf_str(&h->path), h->w.buf, h->w.len, rc, NULL);
+        strbuf_reset(&h->w);
+        return e;
+    }
+    rc = store_value(req, d, &h->p, h->p.attr->name, h->w.buf, h->w.len);
     if (rc) {
         int e = refuse(req, d, strbuf_str(&h->path), h->w.buf, h->w.len, rc, NULL);
         strbuf_reset(&h->w);
@@ -1372,13 +1396,29 @@ static void ll_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
         fuse_reply_write(req, (size_t)rc);
 }
 
-/* A document is stored at close: a valid one checked at its last write, or
- * one still incomplete, whose error only close() can report. */
+/* Stores the value held in h (written without ending its line), with the
+ * writer d and h->lock held: 0 or -errno (refused and recorded). */
+static int store_held(fuse_req_t req, depot *d, struct handle *h)
+{
+    if (h->stored || h->w.len == 0)
+        return 0;
+    int rc = store_value(req, d, &h->p, h->p.attr->name, h->w.buf, h->w.len);
+    if (rc)
+        rc = refuse(req, d, strbuf_str(&h->path), h->w.buf, h->w.len, rc, NULL);
+    else
+        h->stored = 1;
+    strbuf_reset(&h->w);
+    return rc;
+}
+
+/* At close: a value whose line never ended is stored; so is a document, a
+ * valid one checked at its last write, or one still incomplete, whose error
+ * only close() can report. */
 static void ll_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
     (void)ino;
     struct handle *h = HANDLE(fi);
-    if (!h || (h->kind != H_DOC && h->kind != H_NEWDOC) || h->stored || h->w.len == 0) {
+    if (!h || h->kind == H_READ || h->kind == H_SCRATCH || h->stored || h->w.len == 0) {
         fuse_reply_err(req, 0);
         return;
     }
@@ -1388,6 +1428,14 @@ static void ll_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
         return;
     }
     pthread_mutex_lock(&h->lock);
+    if (h->kind == H_ATTR) {
+        int e = store_held(req, d, h);
+        pthread_mutex_unlock(&h->lock);
+        writer_give();
+        flush_changes();
+        fuse_reply_err(req, -e);
+        return;
+    }
     int rc = store_doc(req, d, h, 0);
     h->stored = 1;
     h->complete = 0;
@@ -1413,6 +1461,16 @@ static void ll_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
     /* A new document that never became one leaves nothing behind. */
     if (h->kind == H_NEWDOC)
         scratch_unlink(h->key);
+    /* A value still held had no flush (there is one at every close()): it
+     * is stored now, as the program meant, though no one hears a refusal. */
+    if (h->kind == H_ATTR && !h->stored && h->w.len) {
+        depot *d = writer_take();
+        if (d) {
+            store_held(req, d, h);
+            writer_give();
+            flush_changes();
+        }
+    }
     while (atomic_load(&h->replying))
         sched_yield();
     /* The last cached reader after a change: the size it pinned may be

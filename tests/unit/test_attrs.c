@@ -639,6 +639,14 @@ static void run_store_case(const struct store_table *t, const struct store_case 
     strbuf before = STRBUF_INIT, after = STRBUF_INIT, out = STRBUF_INIT;
     size_t len = c->len ? c->len : strlen(c->in);
     snapshot(d, &before);
+    /* depot_store_check() gives the store's verdict and changes nothing. */
+    int crc = depot_store_check(d, t->kind, t->id, t->attr, c->in, len, &test_actor);
+    if (crc != c->rc)
+        fprintf(stderr, "\n  %s %s <- '%s': check says %d, expected %d\n",
+                depot_kind_name(t->kind), t->attr, c->in, crc, c->rc);
+    CU_ASSERT_EQUAL(crc, c->rc);
+    snapshot(d, &after);
+    CU_ASSERT_STRING_EQUAL(strbuf_str(&after), strbuf_str(&before));
     int rc = depot_store(d, t->kind, t->id, t->attr, c->in, len, &test_actor);
     CU_ASSERT_EQUAL(show_text(d, t->kind, t->id, t->attr, &out), DEPOT_OK);
     long long rows = journal_rows(d);
