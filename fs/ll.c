@@ -994,6 +994,7 @@ struct handle {
     struct fs_text *content; /* what read() serves (shared, render.c); NULL: nothing */
     strbuf w;               /* what was written so far */
     int stored;             /* the written value or document has been stored (or refused) */
+    int append;             /* opened O_APPEND (>>, tee -a): named when refused */
     int complete;           /* a whole, valid document awaits the flush */
     int refused;            /* the document was refused: later writes fail quietly */
     char note[FS_NAME_MAX + 1];  /* H_NEWDOC delivery: the note's slug */
@@ -1164,6 +1165,7 @@ static void ll_open_in(fuse_req_t req, depot *d, fuse_ino_t ino, struct fuse_fil
          * stored there, and so is a value whose line never ended
          * (printf 12 > count). */
         fi->direct_io = 1;
+        h->append = !!(fi->flags & O_APPEND);
     }
     fuse_reply_open(req, fi);
 }
@@ -1381,7 +1383,8 @@ static void ll_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
         pthread_mutex_lock(&h->lock);
         if (off != (off_t)h->w.len && !(h->stored && off >= (off_t)h->w.len))
             rc = refuse(req, d, strbuf_str(&h->path), buf, size, DEPOT_EINVAL,
-                        "a write at an offset (write the whole value from the start)");
+                        h->append ? "appending (>>, O_APPEND): write the whole value with > instead"
+                                  : "a write at an offset (write the whole value from the start)");
         else if (h->kind == H_ATTR)
             rc = write_attr(req, d, h, buf, size);
         else

@@ -189,6 +189,7 @@ check_eq "rsync leaves nothing behind" "" "$(extras "$L")"
 before=$(cat "$C")
 check_not "echo +5 >> count (O_APPEND) is refused" sh -c "echo +5 >> '$C'"
 check_eq "... and changes nothing" "$before" "$(cat "$C")"
+check "... log/errors says appending is not how values are written" sh -c "tail -n 1 '$M/log/errors' | grep -q 'append'"
 check_not "tee -a is refused too" sh -c "echo 5 | tee -a '$C' >/dev/null"
 truncate -s 0 "$C" && echo 90 >"$C"
 check_eq "truncate -s 0 then echo sets" "90" "$(cat "$C")"
