@@ -1671,7 +1671,7 @@ static void ll_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_
 }
 
 /* Replies to an operation that never changes a depot object (rm, rmdir,
- * mkdir, ln, ln -s): EPERM once the name is checked, EROFS when read-only. */
+ * mkdir, mknod, ln, ln -s): EPERM once the name is checked, EROFS when read-only. */
 static void refuse_op(fuse_req_t req, fuse_ino_t parent, const char *name, int exist_err)
 {
     GET_DEPOT(req, d);
@@ -1705,6 +1705,16 @@ static void ll_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 static void ll_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode)
 {
     (void)mode;
+    refuse_op(req, parent, name, EEXIST);
+}
+
+/* mkfifo, mknod: no special files in a depot (ENOSYS would read
+ * "Function not implemented", as if the daemon were unfinished). */
+static void ll_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
+                     dev_t rdev)
+{
+    (void)mode;
+    (void)rdev;
     refuse_op(req, parent, name, EEXIST);
 }
 
@@ -1941,6 +1951,7 @@ const struct fuse_lowlevel_ops fs_ll_ops = {
     .unlink         = ll_unlink,
     .rmdir          = ll_rmdir,
     .mkdir          = ll_mkdir,
+    .mknod          = ll_mknod,
     .symlink        = ll_symlink,
     .link           = ll_link,
     .rename         = ll_rename,

@@ -210,6 +210,10 @@ check_eq "... and the mode is unchanged" "644" "$(stat -c %a "$C")"
 check_eq "chown to another owner is refused with EPERM" "EPERM" "$(errno_of "os.chown('$C', 4242, -1)")"
 check_eq "ln is refused with EPERM" "EPERM" "$(errno_of "os.link('$C', '$L/count2')")"
 check_eq "ln -s is refused with EPERM" "EPERM" "$(errno_of "os.symlink('count', '$L/count2')")"
+check_eq "mkfifo in an object's directory is refused with EPERM" "EPERM" "$(errno_of "os.mkfifo('$L/fifo')")"
+check_eq "mknod of a device is refused with EPERM" "EPERM" \
+    "$(errno_of "import stat; os.mknod('$I/null', stat.S_IFCHR | 0o600, os.makedev(1, 3))")"
+check_eq "mkfifo over an existing value is EEXIST" "EEXIST" "$(errno_of "os.mkfifo('$C')")"
 check_eq "nothing was created" "" "$(extras "$L")"
 
 # --- locks and mmap ---
