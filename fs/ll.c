@@ -1566,8 +1566,20 @@ static void setattr_in(fuse_req_t req, depot *d, fuse_ino_t ino, struct stat *at
                 rc = -EINVAL;
         }
     }
-    if (!rc && (to_set & (FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)))
-        rc = fs_config.readonly ? -EROFS : -EPERM;
+    /* Modes and owners say what a file is and who may write it: changing
+     * them is refused.  Setting the ones it has (cp -p, cp -a, rsync -p,
+     * Python's shutil.copy after writing the value) changes nothing and is
+     * accepted, so those copies do not fail after storing the value. */
+    if (!rc && (to_set & (FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID))) {
+        if (fs_config.readonly)
+            rc = -EROFS;
+        else if ((rc = fs_stat(d, &p, &st)) == 0
+                 && (((to_set & FUSE_SET_ATTR_MODE)
+                      && (attr->st_mode & 07777) != (st.st_mode & 07777))
+                     || ((to_set & FUSE_SET_ATTR_UID) && attr->st_uid != st.st_uid)
+                     || ((to_set & FUSE_SET_ATTR_GID) && attr->st_gid != st.st_gid)))
+            rc = -EPERM;
+    }
     /* Times of values are the times of their changes: setting them is
      * accepted and ignored, so touch, cp -p and tar -x do not fail. */
     if (!rc)

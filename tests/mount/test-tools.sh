@@ -164,6 +164,10 @@ check_eq "os.replace() from a mkstemp file in the same directory" "ok maintenanc
 fd, tmp = tempfile.mkstemp(dir='$I', prefix='.status.')
 os.write(fd, b'maintenance: replaced\n'); os.close(fd)
 os.replace(tmp, '$I/status')") $(cat "$I/status")"
+check_eq "shutil.copy() into a value succeeds" "ok 70" \
+    "$(echo 70 >"$T/v"; errno_of "import shutil; shutil.copy('$T/v', '$C')") $(cat "$C")"
+check_eq "shutil.copy2() into a value succeeds" "ok 71" \
+    "$(echo 71 >"$T/v"; errno_of "import shutil; shutil.copy2('$T/v', '$C')") $(cat "$C")"
 check_eq "a NamedTemporaryFile renamed over a value" "ok reserve" \
     "$(errno_of "import tempfile
 with tempfile.NamedTemporaryFile('w', dir='$I', delete=False) as f:
@@ -173,6 +177,11 @@ check_eq "... leaves nothing behind" "" "$(extras "$I")"
 
 # --- cp, install, rsync ---
 echo 72 >"$T/v"; chmod 644 "$T/v"
+check "cp --preserve=all into a value succeeds" cp --preserve=all "$T/v" "$C"
+check_eq "... and stores it" "72" "$(cat "$C")"
+echo 73 >"$T/v"
+check "cp -a into a value succeeds" cp -a "$T/v" "$C"
+check_eq "... and stores it" "73" "$(cat "$C")"
 echo 73 >"$C"
 echo 74 >"$T/v"
 check_not "install (which removes the file first) is refused" install -m 644 "$T/v" "$C"
@@ -205,8 +214,11 @@ m0=$(stat -c %Y "$C")
 check "touch on a value succeeds" touch "$C"
 check "touch -d on a value succeeds" touch -d 2020-01-01 "$C"
 check_eq "... and the mtime stays the time of the last change" "$m0" "$(stat -c %Y "$C")"
+check "chmod to the mode it has succeeds (cp -p, shutil.copy)" chmod 644 "$C"
+check "... also on a read-only file" chmod 444 "$L/unit"
 check_eq "chmod to another mode is refused with EPERM" "EPERM" "$(errno_of "os.chmod('$C', 0o600)")"
 check_eq "... and the mode is unchanged" "644" "$(stat -c %a "$C")"
+check "chown to the owner it has succeeds" chown "$(stat -c %u:%g "$C")" "$C"
 check_eq "chown to another owner is refused with EPERM" "EPERM" "$(errno_of "os.chown('$C', 4242, -1)")"
 check_eq "ln is refused with EPERM" "EPERM" "$(errno_of "os.link('$C', '$L/count2')")"
 check_eq "ln -s is refused with EPERM" "EPERM" "$(errno_of "os.symlink('count', '$L/count2')")"
