@@ -1280,7 +1280,7 @@ int depot_store(depot *d, enum depot_kind k, int64_t id, const char *attr,
     else if (d->flags & DEPOT_OPEN_READONLY)
         rc = depot_fail(d, DEPOT_EROFS, "%s: '%s' refused, the depot is read-only",
                         attr, strbuf_str(&q));
-    else if (len > DEPOT_VALUE_MAX + 2)     /* room for "\r\n"; split_value checks exactly */
+    else if (len > DEPOT_VALUE_MAX + 5)     /* a BOM and "\r\n"; split_value checks exactly */
         rc = depot_fail(d, DEPOT_EINVAL, "%s: '%s' is too long (%zu bytes, at most %d)",
                         attr, strbuf_str(&q), len, DEPOT_VALUE_MAX);
     else if (split_value(buf, len, DEPOT_VALUE_MAX, !!(a->flags & DEPOT_ATTR_FREETEXT),

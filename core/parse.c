@@ -211,12 +211,17 @@ int split_value(const char *buf, size_t len, size_t max, int freetext,
         return freetext ? 0 : refuse(why, "empty value");
     if (memchr(buf, '\0', len))
         return refuse(why, "contains a NUL byte");
-    /* One line: drop one trailing "\n" or "\r\n", then no line break may remain. */
-    if (len && buf[len - 1] == '\n') {
-        len--;
-        if (len && buf[len - 1] == '\r')
-            len--;
+    /* A UTF-8 byte-order mark, which Windows editors and PowerShell put
+     * before a text, is not part of the value. */
+    if (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3)) {
+        buf += 3;
+        len -= 3;
     }
+    /* One line: drop its line end ("\n" or "\r\n") and any blank lines
+     * after it (an editor's last Enter: a write of "12\n" then "\n" is
+     * accepted too), then no line break may remain. */
+    while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r' || is_blank(buf[len - 1])))
+        len--;
     if (len > max)
         return refuse(why, max == DEPOT_VALUE_MAX ? "longer than 4096 bytes"
                                                   : "longer than the longest value allowed");

@@ -251,6 +251,14 @@ static void test_split_value(void)
         { "", 0, 1, 0, "", "", NULL },
         { "   \t", 0, 1, 0, "", "", NULL },
         { "\xe5\xa4\x87\xe6\xb3\xa8\n", 0, 1, 0, "\xe5\xa4\x87\xe6\xb3\xa8", "", NULL },
+        /* blank lines after the value (an editor's last Enter), a byte-order mark before it */
+        { "12\n\n", 0, 0, 0, "12", "", NULL },
+        { "12\r\r\n", 0, 0, 0, "12", "", NULL },
+        { "maintenance: seal\r\n\r\n \t\n", 0, 0, 0, "maintenance", "seal", NULL },
+        { "\xef\xbb\xbf" "12\r\n", 0, 0, 0, "12", "", NULL },
+        { "\xef\xbb\xbf" "note\n\n", 0, 1, 0, "note", "", NULL },
+        { "\xef\xbb\xbf", 0, 1, 0, "", "", NULL },
+        { "1\xef\xbb\xbf" "2\n", 0, 0, 0, "1\xef\xbb\xbf" "2", "", NULL },   /* only before it */
         /* refusals */
         { "", 0, 0, -1, NULL, NULL, "empty value" },
         { "\n", 0, 0, -1, NULL, NULL, "empty value" },
@@ -259,8 +267,9 @@ static void test_split_value(void)
         { ": only a reason", 0, 0, -1, NULL, NULL, "empty value" },
         { "12\n13\n", 0, 0, -1, NULL, NULL, "more than one value (several lines)" },
         { "12\n13", 0, 0, -1, NULL, NULL, "more than one value (several lines)" },
-        { "12\n\n", 0, 0, -1, NULL, NULL, "more than one value (several lines)" },
-        { "12\r\r\n", 0, 0, -1, NULL, NULL, "more than one value (several lines)" },
+        { "12\n\n13\n", 0, 0, -1, NULL, NULL, "more than one value (several lines)" },
+        { "\n12\n", 0, 0, -1, NULL, NULL, "more than one value (several lines)" },
+        { "\xef\xbb\xbf\n", 0, 0, -1, NULL, NULL, "empty value" },
         { "12\r13", 0, 0, -1, NULL, NULL, "more than one value (several lines)" },
         { "a\nb\n", 0, 1, -1, NULL, NULL, "more than one value (several lines)" },
         { "12\0" "3\n", 4, 0, -1, NULL, NULL, "contains a NUL byte" },
