@@ -1830,6 +1830,40 @@ static int transfer(fuse_req_t req, depot *d, const struct fs_path *src,
     return rc;
 }
 
+/*
+ * A value renamed to a new name in its own object's directory: sed -i.bak
+ * and perl -pi.bak keep the old text that way before renaming their
+ * temporary over the value.  Nothing is ever deleted, so the value stays
+ * where it is and the new name becomes a scratch file holding a copy of its
+ * text (replacing a scratch file of that name: the .bak of the last run).
+ * 0 or -errno.
+ */
+static int backup_copy(depot *d, const struct fs_path *src, const char *key, unsigned int flags)
+{
+    strbuf text = STRBUF_INIT;
+    struct stat st, old;
+    int rc = fs_stat(d, src, &st);
+    if (rc == 0 && scratch_stat(key, &old) == 0) {
+        if (flags & RENAME_NOREPLACE)
+            rc = -EEXIST;
+        else
+            scratch_unlink(key);
+    }
+    if (rc == 0)
+        rc = fs_content(d, src, &text);
+    if (rc == 0)
+        rc = scratch_create(key, st.st_mode, st.st_uid, st.st_gid);
+    if (rc == 0) {
+        int n = scratch_write(key, text.buf ? text.buf : "", text.len, 0);
+        if (n < 0) {
+            scratch_unlink(key);
+            rc = n;
+        }
+    }
+    strbuf_release(&text);
+    return rc;
+}
+
 /* A rename with the writer held: 0 or -errno, not yet replied. */
 static int rename_in(fuse_req_t req, depot *d, fuse_ino_t parent, const char *name,
                      fuse_ino_t newparent, const char *newname, unsigned int flags)
@@ -1866,9 +1900,15 @@ static int rename_in(fuse_req_t req, depot *d, fuse_ino_t parent, const char *na
     }
     if ((rc = fs_from_ino(d, (ino_t)parent, &src)))
         return rc;
-    if ((rc = fs_lookup_child(d, &src, name)) == 0)
-        rc = drc == 0 ? -EPERM      /* replacing a value or object by renaming: never */
-                      : transfer(req, d, &src, &dir, newname);
+    if ((rc = fs_lookup_child(d, &src, name)) == 0) {
+        if (drc == 0)
+            rc = -EPERM;            /* replacing a value or object by renaming: never */
+        else if (fs_nodes[src.node].type == FT_ATTR && parent == newparent
+                 && fs_nodes[dir.node].type == FT_OBJ && drc == -ENOENT)
+            rc = backup_copy(d, &src, to, flags);
+        else
+            rc = transfer(req, d, &src, &dir, newname);
+    }
     /* The kernel moves the source's entry to the new name: it is the
      * link of another view (or station), to be looked up anew. */
     if (rc == 0)
