@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "depot.h"
+#include "parse.h"
 #include "strbuf.h"
 
 #define DOC_FLAGS (JSON_REJECT_DUPLICATES | JSON_DECODE_ANY)
@@ -169,6 +170,13 @@ static int complete_tail(const char *buf, size_t len, strbuf *out)
 
 int depot_doc_complete(const char *buf, size_t len)
 {
+    /* A byte-order mark before the document is skipped (plan.c does too);
+     * one still cut short is a beginning. */
+    if (len < 3 && !memcmp(buf, "\xef\xbb\xbf", len))
+        return 0;
+    size_t bom = utf8_bom_len(buf, len);
+    buf += bom;
+    len -= bom;
     int r = parse(buf, len);
     if (r >= 0)
         return r;

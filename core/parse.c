@@ -183,6 +183,11 @@ int utf8_valid(const char *buf, size_t len)
     return 1;
 }
 
+size_t utf8_bom_len(const char *buf, size_t len)
+{
+    return len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3) ? 3 : 0;
+}
+
 static int is_blank(char c)
 {
     return c == ' ' || c == '\t';
@@ -211,12 +216,10 @@ int split_value(const char *buf, size_t len, size_t max, int freetext,
         return freetext ? 0 : refuse(why, "empty value");
     if (memchr(buf, '\0', len))
         return refuse(why, "contains a NUL byte");
-    /* A UTF-8 byte-order mark, which Windows editors and PowerShell put
-     * before a text, is not part of the value. */
-    if (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3)) {
-        buf += 3;
-        len -= 3;
-    }
+    /* A byte-order mark is not part of the value. */
+    size_t bom = utf8_bom_len(buf, len);
+    buf += bom;
+    len -= bom;
     /* One line: drop its line end ("\n" or "\r\n") and any blank lines
      * after it (an editor's last Enter: a write of "12\n" then "\n" is
      * accepted too), then no line break may remain. */

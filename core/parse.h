@@ -38,10 +38,16 @@ int parse_slug(const char *s, const char **why);
 /* 1 if buf[0..len) is valid UTF-8 (no overlongs or surrogates), else 0. */
 int utf8_valid(const char *buf, size_t len);
 
+/* The length of the UTF-8 byte-order mark buf begins with (Notepad,
+ * PowerShell, a spreadsheet's "CSV UTF-8"): 3, or 0 if none.  It is not
+ * part of a value or a document. */
+size_t utf8_bom_len(const char *buf, size_t len);
+
 /*
  * Splits what a program wrote to a file into a value and a reason.
  * Refuses NUL bytes, invalid UTF-8, more than max bytes, and more than one
- * line (one trailing "\n" or "\r\n" is allowed).  Unless freetext, the
+ * line (its line end, "\n" or "\r\n", blank lines after it and a
+ * byte-order mark before it are dropped).  Unless freetext, the
  * value ends at the first ':' and what follows is the reason; both are
  * trimmed of blanks, and an empty value is refused.  With freetext the whole
  * trimmed line is the value (which may be empty) and the reason is empty.

@@ -151,11 +151,13 @@ static const char *json_words(const json_t *v)
     return "a JSON value";
 }
 
-/* Parses doc; on a syntax error fails with jansson's line and column. */
+/* Parses doc (after a byte-order mark, which RFC 8259 lets a parser
+ * ignore); on a syntax error fails with jansson's line and column. */
 static int doc_load(depot *d, const char *file, const char *doc, size_t len, json_t **out)
 {
     json_error_t je;
-    *out = json_loadb(doc, len, JSON_REJECT_DUPLICATES, &je);
+    size_t bom = utf8_bom_len(doc, len);
+    *out = json_loadb(doc + bom, len - bom, JSON_REJECT_DUPLICATES, &je);
     if (!*out)
         return depot_fail(d, DEPOT_EINVAL, "%s: line %d, column %d: %s",
                           file, je.line, je.column, je.text);

@@ -101,6 +101,20 @@ r4k=$(python3 -c "print('q' * 4000)")
 echo "+1: $r4k" >"$C"
 check_eq "a 4,000-byte reason is accepted" "63" "$(cat "$C")"
 
+# --- documents saved by a Windows editor: byte-order mark, CRLF ---
+j0=$(sql "SELECT count(*) FROM journal")
+{ printf '\357\273\277'; sed 's/$/\r/' "$M/plans/2023.json"; } >"$T/plan-win.json"
+check "a plan with a byte-order mark and CRLF line ends is accepted" cp "$T/plan-win.json" "$M/plans/2023.json"
+check_eq "... and, with the same figures, changes nothing" "$j0" "$(sql "SELECT count(*) FROM journal")"
+printf '\357\273\277{\r\n  "year": 2023,\r\n  "vehicles": [,]\r\n}\r\n' >"$T/plan-bad.json"
+check_not "a bad plan after a byte-order mark is still refused" cp "$T/plan-bad.json" "$M/plans/2023.json"
+check "... at its own line and column" sh -c "tail -n 1 '$M/log/errors' | grep -q 'line 3, column 16'"
+dcat=$(sql "SELECT slug FROM category WHERE kind = 'equipment' ORDER BY id LIMIT 1")
+printf '\357\273\277[{"category": "%s", "model": "M1", "serial": "WIN-1", "station": "%s"}]\r\n' \
+    "$dcat" "$site" >"$T/dn-win.json"
+check "a delivery note with a byte-order mark is received" cp "$T/dn-win.json" "$M/deliveries/dn-win.json"
+check_eq "... its item is created" "1" "$(sql "SELECT count(*) FROM item WHERE serial = 'WIN-1'")"
+
 # --- editors ---
 echo in-service >"$I/status"
 if command -v vim >/dev/null && command -v script >/dev/null; then

@@ -210,6 +210,16 @@ static void test_round_trip(void)
         "               {\"type\": \"foam-tender\", \"planned\": 1}]}";
     CU_ASSERT_EQUAL(depot_plan_store(d, 2023, same, strlen(same), &test_actor), DEPOT_OK);
     CU_ASSERT_EQUAL(test_sql_int(d, "SELECT count(*) FROM journal"), j0);
+    /* The same after a byte-order mark (a Windows editor's): whole, and no change. */
+    strbuf bom = STRBUF_INIT;
+    strbuf_addstr(&bom, "\xef\xbb\xbf");
+    strbuf_addstr(&bom, same);
+    CU_ASSERT_EQUAL(depot_doc_complete(bom.buf, 1), 0);
+    CU_ASSERT_EQUAL(depot_doc_complete(bom.buf, 3), 0);
+    CU_ASSERT_EQUAL(depot_doc_complete(bom.buf, bom.len), 1);
+    CU_ASSERT_EQUAL(depot_plan_store(d, 2023, bom.buf, bom.len, &test_actor), DEPOT_OK);
+    CU_ASSERT_EQUAL(test_sql_int(d, "SELECT count(*) FROM journal"), j0);
+    strbuf_release(&bom);
     depot_close(d);
 }
 
