@@ -540,12 +540,36 @@ static void flush_changes(void)
  * invalidations, outside any request. */
 static pthread_t watcher;
 static atomic_int watcher_stop;
+static sqlite3_stmt *watch_stmt;    /* PRAGMA data_version on the writer */
+static long long watch_last = -1;   /* its last value; -1: not read yet */
+
+/* Has another process committed since the last call?  (The first call
+ * takes the baseline and says no.)  Takes the writer's lock. */
+static int changed_behind_our_back(void)
+{
+    int changed = 0;
+    pthread_mutex_lock(&writer_lock);
+    if (!writer)
+        writer = open_depot();
+    if (writer && !watch_stmt
+        && sqlite3_prepare_v2(depot_db(writer), "PRAGMA data_version", -1, &watch_stmt, NULL)
+               != SQLITE_OK)
+        watch_stmt = NULL;
+    if (watch_stmt) {
+        long long v = -1;
+        if (sqlite3_step(watch_stmt) == SQLITE_ROW)
+            v = sqlite3_column_int64(watch_stmt, 0);
+        sqlite3_reset(watch_stmt);
+        changed = watch_last >= 0 && v != watch_last;
+        watch_last = v;
+    }
+    pthread_mutex_unlock(&writer_lock);
+    return changed;
+}
 
 static void *watch(void *arg)
 {
     (void)arg;
-    sqlite3_stmt *st = NULL;
-    long long last = -1;
     while (!atomic_load(&watcher_stop)) {
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);
@@ -563,23 +587,8 @@ static void *watch(void *arg)
         fs_render_sweep();
         /* On the writer's connection, data_version moves only when another
          * process commits. */
-        pthread_mutex_lock(&writer_lock);
-        if (!writer)
-            writer = open_depot();
-        if (writer && !st
-            && sqlite3_prepare_v2(depot_db(writer), "PRAGMA data_version", -1, &st, NULL)
-                   != SQLITE_OK)
-            st = NULL;
-        if (st) {
-            long long v = -1;
-            if (sqlite3_step(st) == SQLITE_ROW)
-                v = sqlite3_column_int64(st, 0);
-            sqlite3_reset(st);
-            if (last >= 0 && v != last)
-                all = 1;
-            last = v;
-        }
-        pthread_mutex_unlock(&writer_lock);
+        if (changed_behind_our_back())
+            all = 1;
         if (all && !atomic_load(&watcher_stop)) {
             held_invalidation_begin();
             invalidate_all();
@@ -587,7 +596,9 @@ static void *watch(void *arg)
         }
     }
     pthread_mutex_lock(&writer_lock);
-    sqlite3_finalize(st);
+    sqlite3_finalize(watch_stmt);
+    watch_stmt = NULL;
+    watch_last = -1;
     pthread_mutex_unlock(&writer_lock);
     return NULL;
 }
@@ -673,6 +684,11 @@ static void ll_init(void *userdata, struct fuse_conn_info *conn)
         conn->want |= FUSE_CAP_CACHE_SYMLINKS;
     /* The first connection, opened after the daemon has forked. */
     fs_depot();
+    /* The baseline of data_version, before the kernel may cache anything
+     * (no request comes before init's reply): taken later by the watcher,
+     * a change another process made meanwhile would never be noticed and
+     * what the kernel cached before it would be served for a day. */
+    changed_behind_our_back();
     atomic_store(&watcher_stop, 0);
     if (pthread_create(&watcher, NULL, watch, NULL) != 0)
         fs_log(LOG_WARNING, "cannot start the change watcher: external changes show late");
