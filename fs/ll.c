@@ -694,9 +694,12 @@ static void ll_init(void *userdata, struct fuse_conn_info *conn)
         fs_log(LOG_WARNING, "cannot start the change watcher: external changes show late");
 }
 
+static void handles_free_all(void);
+
 static void ll_destroy(void *userdata)
 {
     (void)userdata;
+    handles_free_all();     /* every worker has stopped */
     atomic_store(&watcher_stop, 1);
     pthread_mutex_lock(&pending_lock);
     pthread_cond_signal(&pending_cond);
@@ -1020,13 +1023,25 @@ struct handle {
     atomic_int replying;
     int cached;             /* H_READ through the page cache (else direct I/O) */
     uint64_t generation;    /* the generation when content was taken */
+    struct handle *prev, *next;     /* the open handles (handles_lock) */
 };
+
+/* Every open handle, so that those still open when the daemon is stopped
+ * (a signal, an unmount with files open: no release comes) are freed. */
+static pthread_mutex_t handles_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct handle *handles;
 
 static struct handle *handle_new(enum handle_kind kind)
 {
     struct handle *h = calloc(1, sizeof *h);
     if (!h)
         return NULL;
+    pthread_mutex_lock(&handles_lock);
+    h->next = handles;
+    if (handles)
+        handles->prev = h;
+    handles = h;
+    pthread_mutex_unlock(&handles_lock);
     h->kind = kind;
     if (kind == H_ATTR || kind == H_DOC || kind == H_NEWDOC)
         held_writer_open();
@@ -1038,6 +1053,14 @@ static struct handle *handle_new(enum handle_kind kind)
 
 static void handle_free(struct handle *h)
 {
+    pthread_mutex_lock(&handles_lock);
+    if (h->prev)
+        h->prev->next = h->next;
+    else
+        handles = h->next;
+    if (h->next)
+        h->next->prev = h->prev;
+    pthread_mutex_unlock(&handles_lock);
     if (h->kind == H_ATTR || h->kind == H_DOC || h->kind == H_NEWDOC)
         held_writer_close();
     strbuf_release(&h->path);
@@ -1045,6 +1068,13 @@ static void handle_free(struct handle *h)
     strbuf_release(&h->w);
     pthread_mutex_destroy(&h->lock);
     free(h);
+}
+
+/* Frees the handles of the files still open when the session ends. */
+static void handles_free_all(void)
+{
+    while (handles)
+        handle_free(handles);
 }
 
 static size_t content_len(const struct handle *h)
