@@ -1131,6 +1131,8 @@ static void store_pages(fuse_ino_t ino, const struct fs_text *content)
         invalidate_inode(ino, 0);
 }
 
+static int plans_temp(const struct fs_path *dir, const char *name);
+
 static void ll_open_in(fuse_req_t req, depot *d, fuse_ino_t ino, struct fuse_file_info *fi)
 {
     struct handle *h;
@@ -1145,11 +1147,12 @@ static void ll_open_in(fuse_req_t req, depot *d, fuse_ino_t ino, struct fuse_fil
             return;
         }
         /* Outside an object's directory a scratch file is a new document
-         * that another process is writing: a second writer would write
-         * into it unseen and believe it stored. */
+         * that another process is writing (but a temporary beside the
+         * plans): a second writer would write into it unseen and believe
+         * it stored. */
         struct fs_path dir;
         if (fs_from_ino(d, (ino_t)strtoull(h->key, NULL, 16), &dir) == 0
-            && fs_nodes[dir.node].type != FT_OBJ) {
+            && fs_nodes[dir.node].type != FT_OBJ && !plans_temp(&dir, strchr(h->key, '/') + 1)) {
             handle_free(h);
             fuse_reply_err(req, EBUSY);
             return;
@@ -1656,6 +1659,16 @@ static int plan_file_year(const char *name, int *year)
     return *year >= 1900;
 }
 
+/* Is name in directory dir a temporary beside the plans: a name in plans/
+ * that is not a plan's (sed -i, perl -pi, Python's mkstemp there), a
+ * scratch file to be renamed over a plan? */
+static int plans_temp(const struct fs_path *dir, const char *name)
+{
+    int year;
+    return dir->depth == 1 && !strcmp(fs_nodes[dir->node].name, "plans")
+        && !plan_file_year(name, &year);
+}
+
 static void ll_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
                       struct fuse_file_info *fi)
 {
@@ -1684,7 +1697,7 @@ static void ll_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_
     struct handle *h = NULL;
     int year;
     scratch_key(key, sizeof key, parent, name);
-    if (t == FT_OBJ) {
+    if (t == FT_OBJ || plans_temp(&p, name)) {
         /* A scratch file: an editor's swap file, sed's temporary, mkstemp. */
         if ((rc = scratch_create(key, mode, ctx->uid, ctx->gid)) == 0)
             h = handle_new(H_SCRATCH);

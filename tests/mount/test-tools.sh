@@ -114,6 +114,22 @@ printf '\357\273\277[{"category": "%s", "model": "M1", "serial": "WIN-1", "stati
     "$dcat" "$site" >"$T/dn-win.json"
 check "a delivery note with a byte-order mark is received" cp "$T/dn-win.json" "$M/deliveries/dn-win.json"
 check_eq "... its item is created" "1" "$(sql "SELECT count(*) FROM item WHERE serial = 'WIN-1'")"
+rec=$(jq .recruits.planned "$M/plans/2024.json")
+check "sed -i on a plan changes it" sed -i "s/\"planned\": $rec\$/\"planned\": $((rec + 1))/" "$M/plans/2024.json"
+check_eq "... the plan says so" "$((rec + 1))" "$(jq .recruits.planned "$M/plans/2024.json")"
+check "perl -pi on a plan changes it" perl -pi -e "s/\"planned\": $((rec + 1))\$/\"planned\": $((rec + 2))/" "$M/plans/2024.json"
+check_eq "... the plan says so" "$((rec + 2))" "$(jq .recruits.planned "$M/plans/2024.json")"
+check_not "sed -i making a plan invalid fails" sed -i 's/"year": 2024/"year": "2024"/' "$M/plans/2024.json"
+check_eq "... and changes nothing" "$((rec + 2)) 2024" \
+    "$(jq .recruits.planned "$M/plans/2024.json") $(jq .year "$M/plans/2024.json")"
+check_eq "a temporary written beside the plans and os.replace()d over one" "ok $((rec + 3))" \
+    "$(errno_of "import json, tempfile
+p = '$M/plans/2024.json'
+doc = json.load(open(p)); doc['recruits']['planned'] += 1
+fd, tmp = tempfile.mkstemp(dir='$M/plans')
+os.write(fd, json.dumps(doc, indent=2).encode()); os.close(fd)
+os.replace(tmp, p)") $(jq .recruits.planned "$M/plans/2024.json")"
+check_eq "plans/ still lists only the plans" "$(sql "SELECT year || '.json' FROM plan ORDER BY year")" "$(ls "$M/plans")"
 
 # --- editors ---
 echo in-service >"$I/status"
