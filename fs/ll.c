@@ -1455,11 +1455,12 @@ static int store_held(fuse_req_t req, depot *d, struct handle *h)
     if (h->stored || h->w.len == 0)
         return 0;
     int rc = store_value(req, d, &h->p, h->p.attr->name, h->w.buf, h->w.len);
-    if (rc)
+    if (rc) {
         rc = refuse(req, d, strbuf_str(&h->path), h->w.buf, h->w.len, rc, NULL);
-    else
-        h->stored = 1;
-    strbuf_reset(&h->w);
+        strbuf_reset(&h->w);
+    } else {
+        h->stored = 1;      /* h->w stays: what this file wrote (ll_setattr) */
+    }
     return rc;
 }
 
@@ -1589,6 +1590,25 @@ static void ll_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
         return;
     }
     GET_DEPOT(req, d);
+    /* A truncate through a file open on a value (Python's write() then
+     * truncate(), an editor's ftruncate): to the length written through it
+     * changes nothing; to 0 begins a new value in it.  To another length
+     * it is refused below (unless that is the stored value's), and a value
+     * held in the file, not yet a whole line, is dropped: a program told
+     * its truncate failed must not find that value stored at close. */
+    struct handle *h = fi ? HANDLE(fi) : NULL;
+    if ((to_set & FUSE_SET_ATTR_SIZE) && h && h->kind == H_ATTR) {
+        pthread_mutex_lock(&h->lock);
+        if (attr->st_size == 0) {
+            strbuf_reset(&h->w);
+            h->stored = 0;
+        } else if ((size_t)attr->st_size == h->w.len) {
+            to_set &= ~FUSE_SET_ATTR_SIZE;
+        } else if (!h->stored) {
+            strbuf_reset(&h->w);
+        }
+        pthread_mutex_unlock(&h->lock);
+    }
     /* A truncate counts as a writer while it is answered. */
     held_writer_open();
     setattr_in(req, d, ino, attr, to_set);

@@ -71,6 +71,19 @@ finally:
 check_eq "... nothing journalled for it" "0" "$(sql "SELECT count(*) FROM journal WHERE attribute = 'count' AND new = '5'")"
 printf 77 >"$C"
 check_eq "printf without a newline stores at close, readable at once" "77" "$(cat "$C")"
+check_eq "Python r+: write without a newline, then truncate() to it" "ok 78" \
+    "$(errno_of "with open('$C', 'r+') as f:
+    f.seek(0); f.write('78'); f.truncate()") $(cat "$C")"
+check_eq "a truncate to another length, the piece held: refused, nothing stored" "EINVAL 78" \
+    "$(errno_of "fd = os.open('$C', os.O_RDWR)
+try:
+    os.write(fd, b'7'); os.ftruncate(fd, 5)
+finally:
+    os.close(fd)") $(cat "$C")"
+check_eq "write, truncate(0), write again in one open file: the second value" "ok 40" \
+    "$(errno_of "with open('$C', 'r+') as f:
+    f.write('+1\n'); f.flush(); f.truncate(0); f.seek(0); f.write('40\n')") $(cat "$C")"
+echo 77 >"$C"
 check_not "printf of a bad value without a newline still fails the write" sh -c "printf twelve > '$C'"
 check "... with the reason in log/errors" sh -c "tail -n 1 '$M/log/errors' | grep -q twelve"
 
