@@ -251,6 +251,8 @@ echo 73 >"$C"
 echo 74 >"$T/v"
 check_not "install (which removes the file first) is refused" install -m 644 "$T/v" "$C"
 check_eq "... and changes nothing" "73" "$(cat "$C")"
+check_not "mv from another filesystem (which removes the file first) is refused" mv "$T/v" "$C"
+check_eq "... and changes nothing" "73 74" "$(cat "$C") $(cat "$T/v")"
 for opts in "" "--inplace" "-a" "-a --inplace"; do
     n=$(( $(cat "$C") + 1 ))
     echo "$n" >"$T/v"; touch -d 2020-01-01 "$T/v"
