@@ -408,9 +408,18 @@ int depot_open(const char *path, int flags, depot **out, strbuf *err)
     }
     sqlite3_extended_result_codes(d->db, 1);
     sqlite3_busy_timeout(d->db, DEPOT_BUSY_TIMEOUT_MS);
-    /* The first read tells whether this is SQLite at all. */
+    /* The first read tells whether this is SQLite at all.  A depot is in
+     * WAL mode, whose -wal and -shm files live beside the database: in a
+     * directory we may not write, even reading fails, and SQLite only says
+     * "attempt to write a readonly database". */
     if (sqlite3_exec(d->db, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL) != SQLITE_OK) {
-        rc = depot_fail(d, DEPOT_ENOTDEPOT, "cannot open '%s': %s", path, sqlite3_errmsg(d->db));
+        if (sqlite3_extended_errcode(d->db) == SQLITE_READONLY_DIRECTORY)
+            rc = depot_fail(d, DEPOT_ENOTDEPOT, "cannot open '%s': its directory is not writable"
+                            " (the write-ahead log keeps '%s-wal' and '%s-shm' beside it, even"
+                            " to read)", path, path, path);
+        else
+            rc = depot_fail(d, DEPOT_ENOTDEPOT, "cannot open '%s': %s", path,
+                            sqlite3_errmsg(d->db));
         goto fail;
     }
     if (sqlite3_exec(d->db, flags & DEPOT_OPEN_SYNC_NORMAL

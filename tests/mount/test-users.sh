@@ -87,6 +87,25 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
     check "... and it reads" test -s "$M/stations/jiaochangkou/summary"
     unmount_depot
     chmod 0644 "$DB"
+    # A directory it may not write: WAL's -wal and -shm files cannot be made
+    # there, and SQLite only said "attempt to write a readonly database".
+    mkdir -p "$T/rodir"
+    cp "$DB" "$T/rodir/depot.db"
+    chmod 0555 "$T/rodir"
+    for ro in "" "-o ro"; do
+        # shellcheck disable=SC2086
+        setpriv --inh-caps=-dac_override,-dac_read_search --bounding-set=-dac_override,-dac_read_search \
+            "$DEPOTFS" -f $ro "$T/rodir/depot.db" "$M" >"$T/out" 2>"$T/err" </dev/null
+        rc=$?
+        if [ $rc -ne 0 ] && one_line "$T/err" && grep -q "directory is not writable" "$T/err" && ! in_mountinfo "$M"; then
+            ok "a database in a directory it may not write ${ro:+($ro) }is refused, saying why ($(cat "$T/err"))"
+        else
+            fail "a database in a directory it may not write ${ro:+($ro)}: exit $rc: $(head -c 300 "$T/err")"
+            unmount_dir "$M"
+        fi
+    done
+    check "... and depotctl check says the same" sh -c "setpriv --inh-caps=-dac_override,-dac_read_search --bounding-set=-dac_override,-dac_read_search '$DEPOTCTL' check '$T/rodir/depot.db' 2>&1 | grep -q 'directory is not writable'"
+    chmod 0755 "$T/rodir"
 else
     echo "skipped: the read-only database file (needs root and setpriv)"
 fi
