@@ -130,9 +130,12 @@ int fs_attr_row(enum depot_kind k);
  * whichever of them it was listed before. */
 typedef void (*fs_view_entry_fn)(void *ctx, ino_t parent, const char *name);
 int fs_view_entries(depot *d, enum depot_kind k, int64_t id, fs_view_entry_fn fn, void *ctx);
-/* The inode of the symlink that stands for item or vehicle id in its
- * station's view (0 for other kinds): one whichever station lists it. */
-ino_t fs_view_link_ino(enum depot_kind k, int64_t id);
+/* The inodes of the symlinks that stand for item or vehicle id in the
+ * views whose entries the kernel keeps (station, category, year acquired,
+ * year due): each is one whichever directory lists it.  Returns how many
+ * (0 for other kinds). */
+#define FS_VIEW_LINKS 4
+size_t fs_view_link_inos(enum depot_kind k, int64_t id, ino_t ino[FS_VIEW_LINKS]);
 
 /* Fills st for p (mode, ino, nlink, size, times, owner).  Generated and
  * attribute files are rendered to know their exact size.  Returns 0 or -errno. */

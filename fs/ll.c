@@ -22,16 +22,20 @@
  *    invalidated (fuse_lowlevel_notify_inval_inode).  A category change
  *    moves every item's expiry, so it invalidates the whole tree (below).
  *  - Summaries, reports, logs, documents, directories that list objects,
- *    the symlinks of views other than the stations': attributes never
- *    cached, so size and mtime are always fresh (their renderings are kept
- *    a moment by render.c, so a stat and the open that follows render
+ *    the symlinks of a vehicle's load and a year's plan.json: attributes
+ *    never cached, so size and mtime are always fresh (their renderings are
+ *    kept a moment by render.c, so a stat and the open that follows render
  *    once).
- *  - The symlinks of the stations' views (stations/<s>/equipment/<c>/<tag>,
- *    stations/<s>/vehicles/<callsign>): entries and attributes cached for
- *    a day; after a change to an item or a vehicle its name is invalidated
- *    in every station's view (fs_view_entries), whichever it was listed
- *    in, and so is its symlink's inode (fs_view_link_ino).  Symlink
- *    targets never change and are cached too.
+ *  - The symlinks of the other views (stations/<s>/equipment/<c>/<tag>,
+ *    stations/<s>/vehicles/<callsign>, categories/<c>/items/<name>,
+ *    years/<y>/{acquired,due}/<c>/<name>): entries and attributes cached
+ *    for a day; after a change to an item or a vehicle its name is
+ *    invalidated in every station's view and in its category's
+ *    (fs_view_entries), whichever it was listed in, and so are its
+ *    symlinks' inodes (fs_view_link_inos).  A year's members move only
+ *    with a category's service life or another process's change, which
+ *    invalidate everything.  Symlink targets never change and are cached
+ *    too.
  *  - File data: values are read through the page cache, kept across opens,
  *    when that is safe, else with direct I/O from a snapshot the open took
  *    (see "Reads through the page cache" in held.c); everything else is
@@ -523,9 +527,10 @@ static void flush_changes(void)
         invalidate_object(changes[i].kind, changes[i].id, changes[i].module);
         if (d)
             fs_view_entries(d, changes[i].kind, changes[i].id, invalidate_view_entry, NULL);
-        ino_t link = fs_view_link_ino(changes[i].kind, changes[i].id);
-        if (link && session)
-            fuse_lowlevel_notify_inval_inode(session, link, -1, 0);
+        ino_t links[FS_VIEW_LINKS];
+        size_t nlinks = fs_view_link_inos(changes[i].kind, changes[i].id, links);
+        for (size_t j = 0; j < nlinks && session; j++)
+            fuse_lowlevel_notify_inval_inode(session, links[j], -1, 0);
     }
     if (changes_all)
         request_invalidate_all();

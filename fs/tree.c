@@ -529,20 +529,25 @@ void fs_timeouts(const struct fs_path *p, double *entry, double *attr)
         *attr = FS_LONG_TIMEOUT;
         break;
     case FT_LINK:
-        /* A station's equipment and vehicles: entries and attributes
-         * kept, and invalidated in every station after each change to the
-         * object (fs_view_entries, fs_view_link_ino); the other views'
-         * members move with dates and plans, so they are looked up each
-         * time. */
-        if (p->node != N_SITE_ITEM && p->node != N_SITE_VEHICLE)
+        /* The views whose members change only with the member itself (a
+         * station's equipment and vehicles: a transfer, a retirement; a
+         * category's items: a retirement) or with everything at once (a
+         * year's acquired and due: a category's service life, another
+         * process): entries and attributes kept for a day.  After a change
+         * to an item or a vehicle, its name is invalidated in every view
+         * that may list it (fs_view_entries) and so are its symlinks'
+         * inodes (fs_view_link_inos).  A vehicle's load and a year's
+         * plan.json are looked up each time. */
+        if (p->node == N_LOAD_ITEM || p->node == N_YEAR_PLAN)
             *entry = 0;
         else
             *attr = FS_LONG_TIMEOUT;
         break;
     case FT_DIR:
-        if (p->node == N_YEAR)
-            *entry = 0;
-        else if (fs_fixed_dir(p->node))
+        /* A year's entry is kept too: the span of years only grows with
+         * deliveries and plans, and moves otherwise only with a category's
+         * service life or another process, which invalidate everything. */
+        if (fs_fixed_dir(p->node))
             *attr = FS_LONG_TIMEOUT;    /* invalidated after every change (ll.c) */
         break;
     case FT_DOC:
@@ -565,17 +570,26 @@ int fs_view_entries(depot *d, enum depot_kind k, int64_t id, fs_view_entry_fn fn
     if (k != DK_ITEM && k != DK_VEHICLE)
         return 0;
     strbuf name = STRBUF_INIT, cat = STRBUF_INIT;
-    struct fs_path p;
-    memset(&p, 0, sizeof p);
-    p.node = k == DK_ITEM ? N_SITE_CAT : N_SITE_VEHICLES;
+    int64_t cat_id = 0;
     int rc = depot_slug(d, k, id, &name);
-    if (rc == 0 && k == DK_ITEM)
-        rc = depot_show(d, DK_ITEM, id, "category", &cat);
-    if (rc == 0 && k == DK_ITEM) {
+    if (rc == 0)
+        rc = depot_show(d, k, id, k == DK_ITEM ? "category" : "type", &cat);
+    if (rc == 0) {
         while (cat.len && cat.buf[cat.len - 1] == '\n')
             cat.buf[--cat.len] = '\0';
-        rc = depot_lookup(d, DK_CATEGORY, 0, strbuf_str(&cat), &p.slot[1]);
+        rc = depot_lookup(d, DK_CATEGORY, 0, strbuf_str(&cat), &cat_id);
     }
+    /* categories/<category>/items/<name> */
+    struct fs_path p;
+    memset(&p, 0, sizeof p);
+    p.node = N_CATEGORY_ITEMS;
+    p.slot[0] = cat_id;
+    if (rc == 0)
+        fn(ctx, fs_ino(&p), strbuf_str(&name));
+    /* stations/<site>/equipment/<category>/<tag>, stations/<site>/vehicles/<callsign> */
+    memset(&p, 0, sizeof p);
+    p.node = k == DK_ITEM ? N_SITE_CAT : N_SITE_VEHICLES;
+    p.slot[1] = k == DK_ITEM ? cat_id : 0;
     struct { int64_t id[64]; size_t n; } sites;
     int64_t after = 0;
     do {
@@ -592,14 +606,23 @@ int fs_view_entries(depot *d, enum depot_kind k, int64_t id, fs_view_entry_fn fn
     return rc ? -fs_errno(rc) : 0;
 }
 
-ino_t fs_view_link_ino(enum depot_kind k, int64_t id)
+size_t fs_view_link_inos(enum depot_kind k, int64_t id, ino_t ino[FS_VIEW_LINKS])
 {
+    static const int item_rows[FS_VIEW_LINKS] = {
+        N_SITE_ITEM, N_CATEGORY_MEMBER, N_YEAR_ACQ_MEMBER, N_YEAR_DUE_MEMBER };
+    static const int vehicle_rows[FS_VIEW_LINKS] = {
+        N_SITE_VEHICLE, N_CATEGORY_MEMBER, N_YEAR_ACQ_MEMBER, N_YEAR_DUE_MEMBER };
+    if (k != DK_ITEM && k != DK_VEHICLE)
+        return 0;
     struct fs_path p;
     memset(&p, 0, sizeof p);
-    p.node = k == DK_ITEM ? N_SITE_ITEM : N_SITE_VEHICLE;
     p.kind = k;
     p.id = id;
-    return k == DK_ITEM || k == DK_VEHICLE ? fs_ino(&p) : 0;
+    for (size_t i = 0; i < FS_VIEW_LINKS; i++) {
+        p.node = k == DK_ITEM ? item_rows[i] : vehicle_rows[i];
+        ino[i] = fs_ino(&p);
+    }
+    return FS_VIEW_LINKS;
 }
 
 int fs_fixed_dir(int row)

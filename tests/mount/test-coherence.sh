@@ -108,6 +108,63 @@ echo "$vo" >"$M/fleet/$v3/station"
 check_not "a vehicle's cached entry leaves its old station at once" test -e "$M/stations/$vs/vehicles/$v3"
 check "... and shows at the new one" test -L "$M/stations/$vo/vehicles/$v3"
 
+# The categories' and years' views keep their entries and symlinks'
+# attributes too: a retirement must take an item out of its category at
+# once, a change must give every view's symlink its new mtime at once, and
+# a category's service life must move the due view.
+t3=$(sql "SELECT tag FROM item WHERE status = 'in-service' AND vehicle_id IS NULL AND tag NOT IN ('$tag', '$t2') ORDER BY id LIMIT 1 OFFSET 7")
+c3=$(sql "SELECT c.slug FROM item i JOIN category c ON c.id = i.category_id WHERE tag = '$t3'")
+y3=$(sql "SELECT strftime('%Y', acquired) FROM item WHERE tag = '$t3'")
+life3=$(cat "$M/categories/$c3/service-life")
+d3=$((y3 + life3))
+CM="$M/categories/$c3/items/$t3"
+YA="$M/years/$y3/acquired/$c3/$t3"
+YD="$M/years/$d3/due/$c3/$t3"
+YN="$M/years/$((d3 + 1))/due/$c3/$t3"
+warm3() { for i in 1 2; do ls -l "$M/categories/$c3/items" "$M/years/$y3/acquired/$c3" "$M/years/$d3/due/$c3" >/dev/null; stat "$CM" "$YA" "$YD" >/dev/null 2>&1; readlink "$CM" "$YA" "$YD" >/dev/null 2>&1; done; }
+warm3
+before=$(stat -c %.9Y "$CM" "$YA" "$YD" | tr '\n' ' ')
+python3 - "$YA" "$M/equipment/$t3/notes" >"$T/link-fd" <<'PY'
+import os, sys
+fd = os.open(sys.argv[1], os.O_PATH | os.O_NOFOLLOW)
+before = os.fstat(fd).st_mtime_ns
+with open(sys.argv[2], "w") as f:
+    f.write("coherence test of the views\n")
+print(before != os.fstat(fd).st_mtime_ns, os.fstat(fd).st_mtime_ns == os.lstat(sys.argv[1]).st_mtime_ns)
+PY
+check_eq "a year's cached symlink, held open, gets its new mtime at once" "True True" "$(cat "$T/link-fd")"
+now=$(stat -c %.9Y "$M/equipment/$t3")
+check_eq "... and the category's, the year's acquired and due symlinks all have the item's new mtime" \
+    "$now $now $now " "$(stat -c %.9Y "$CM" "$YA" "$YD" | tr '\n' ' ')"
+check_not "... which is not the old one" test "$before" = "$now $now $now "
+warm3
+echo "retired: coherence test of the views" >"$M/equipment/$t3/status"
+check_not "a retired item leaves its category's cached view at once" test -e "$CM"
+check_not "... and its listing" sh -c "ls '$M/categories/$c3/items' | grep -qx '$t3'"
+check "... but stays in the year it was acquired" test -L "$YA"
+check "... and the year it is due" test -L "$YD"
+warm3
+echo "in-service: back from retirement" >"$M/equipment/$t3/status"
+check "an item back in service is in its category's view again at once" test -L "$CM"
+check_eq "... and its listing" "$t3" "$(ls "$M/categories/$c3/items" | grep -x "$t3")"
+warm3
+echo $((life3 + 1)) >"$M/categories/$c3/service-life"
+sleep 0.5
+check_not "a longer service life takes the item out of its old due year's cached view" test -e "$YD"
+check "... and puts it in the next year's" test -L "$YN"
+echo "$life3" >"$M/categories/$c3/service-life"
+sleep 0.5
+check_not "a year past the span is not there" test -e "$M/years/2099"
+jq '.year = 2099' "$M/plans/2025.json" >"$T/2099.json"
+cp "$T/2099.json" "$M/plans/2099.json"
+check "a plan for a new year shows that year at once, though it was just looked up" test -L "$M/years/2099/plan.json"
+check_eq "... and the years listing ends with it" "2099" "$(ls "$M/years" | tail -n 1)"
+v4=$(sql "SELECT callsign FROM vehicle WHERE status NOT IN ('retired') ORDER BY id DESC LIMIT 1")
+ty4=$(cat "$M/fleet/$v4/type")
+for i in 1 2; do ls -l "$M/categories/$ty4/items" >/dev/null; stat "$M/categories/$ty4/items/$v4" >/dev/null; done
+echo "retired: coherence test of the views" >"$M/fleet/$v4/status"
+check_not "a retired vehicle leaves its type's cached view at once" test -e "$M/categories/$ty4/items/$v4"
+
 # Summaries, reports and logs are rendered once for a stat and the open
 # that follows; any change must still show at once.
 cat "$M/log/errors" >/dev/null; stat "$M/log/errors" >/dev/null
