@@ -131,10 +131,10 @@ int fs_attr_row(enum depot_kind k);
 typedef void (*fs_view_entry_fn)(void *ctx, ino_t parent, const char *name);
 int fs_view_entries(depot *d, enum depot_kind k, int64_t id, fs_view_entry_fn fn, void *ctx);
 /* The inodes of the symlinks that stand for item or vehicle id in the
- * views whose entries the kernel keeps (station, category, year acquired,
- * year due): each is one whichever directory lists it.  Returns how many
- * (0 for other kinds). */
-#define FS_VIEW_LINKS 4
+ * views whose attributes the kernel keeps (station, category, year
+ * acquired, year due, and an item's load): each is one whichever directory
+ * lists it.  Returns how many (0 for other kinds). */
+#define FS_VIEW_LINKS 5
 size_t fs_view_link_inos(enum depot_kind k, int64_t id, ino_t ino[FS_VIEW_LINKS]);
 
 /* Fills st for p (mode, ino, nlink, size, times, owner).  Generated and

@@ -22,17 +22,19 @@
  *    invalidated (fuse_lowlevel_notify_inval_inode).  A category change
  *    moves every item's expiry, so it invalidates the whole tree (below).
  *  - Summaries, reports, logs, documents, directories that list objects,
- *    the symlinks of a vehicle's load and a year's plan.json: attributes
- *    never cached, so size and mtime are always fresh (their renderings are
- *    kept a moment by render.c, so a stat and the open that follows render
- *    once).
- *  - The symlinks of the other views (stations/<s>/equipment/<c>/<tag>,
+ *    a year's plan.json: attributes never cached, so size and mtime are
+ *    always fresh (their renderings are kept a moment by render.c, so a
+ *    stat and the open that follows render once).
+ *  - The symlinks of the views (stations/<s>/equipment/<c>/<tag>,
  *    stations/<s>/vehicles/<callsign>, categories/<c>/items/<name>,
- *    years/<y>/{acquired,due}/<c>/<name>): entries and attributes cached
- *    for a day; after a change to an item or a vehicle its name is
- *    invalidated in every station's view and in its category's
- *    (fs_view_entries), whichever it was listed in, and so are its
- *    symlinks' inodes (fs_view_link_inos).  A year's members move only
+ *    years/<y>/{acquired,due}/<c>/<name>, fleet/<callsign>/load/<tag>):
+ *    attributes cached for a day, and entries too but for the loads';
+ *    after a change to an item or a vehicle its name is invalidated in
+ *    every station's view and in its category's (fs_view_entries),
+ *    whichever it was listed in, and so are its symlinks' inodes
+ *    (fs_view_link_inos).  A load's entries are looked up each time: mv
+ *    moves the kernel's entry of the source's link to the new name, and
+ *    one moved out of a load must not stay (see settle_moved).  A year's members move only
  *    with a category's service life or another process's change, which
  *    invalidate everything.  Symlink targets never change and are cached
  *    too.
@@ -1950,7 +1952,7 @@ static int backup_copy(depot *d, const struct fs_path *src, const char *key, uns
 
 /* A rename with the writer held: 0 or -errno, not yet replied. */
 static int rename_in(fuse_req_t req, depot *d, fuse_ino_t parent, const char *name,
-                     fuse_ino_t newparent, const char *newname, unsigned int flags)
+                     fuse_ino_t newparent, const char *newname, unsigned int flags, int *moved)
 {
     char from[KEY_MAX], to[KEY_MAX];
     struct stat st;
@@ -1993,11 +1995,30 @@ static int rename_in(fuse_req_t req, depot *d, fuse_ino_t parent, const char *na
         else
             rc = transfer(req, d, &src, &dir, newname);
     }
-    /* The kernel moves the source's entry to the new name: it is the
-     * link of another view (or station), to be looked up anew. */
-    if (rc == 0)
-        invalidate_entry(newparent, newname);
+    /* The kernel moves the source's entry to the new name: the link of
+     * another view (or station), or the value a backup copy is made of, to
+     * be looked up anew, after the reply (settle_moved). */
+    *moved = rc == 0;
     return rc;
+}
+
+/*
+ * After a transfer by mv, drops the entry the kernel moved to the new name:
+ * the source's symlink, whose target is relative to the old directory.  The
+ * kernel moves it once it has our reply and finds a name to invalidate
+ * without waiting for the rename to end, so a notice sent at once may come
+ * before the move and miss it (it then finds nothing, or the negative entry
+ * mv's own stat left).  So the notice is sent again at growing intervals
+ * for about 25 ms, on this worker thread: the caller has its reply.  Until
+ * then, for a moment, the new name may still read as the old link; a
+ * vehicle's load is not cached, so a move out of one is always exact.
+ */
+static void settle_moved(fuse_ino_t parent, const char *name)
+{
+    for (useconds_t wait = 50; session && wait <= 12800; wait *= 2) {
+        fuse_lowlevel_notify_inval_entry(session, parent, name, strlen(name));
+        usleep(wait);
+    }
 }
 
 /* While a rename is answered the kernel holds both directories' locks, so
@@ -2013,11 +2034,14 @@ static void ll_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
         return;
     }
     deferring = 1;
-    int rc = rename_in(req, d, parent, name, newparent, newname, flags);
+    int moved = 0;
+    int rc = rename_in(req, d, parent, name, newparent, newname, flags, &moved);
     writer_give();
     flush_changes();
     fuse_reply_err(req, -rc);
     flush_deferred();
+    if (moved)
+        settle_moved(newparent, newname);
 }
 
 static void ll_statfs(fuse_req_t req, fuse_ino_t ino)

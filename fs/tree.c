@@ -536,12 +536,18 @@ void fs_timeouts(const struct fs_path *p, double *entry, double *attr)
          * process): entries and attributes kept for a day.  After a change
          * to an item or a vehicle, its name is invalidated in every view
          * that may list it (fs_view_entries) and so are its symlinks'
-         * inodes (fs_view_link_inos).  A vehicle's load and a year's
-         * plan.json are looked up each time. */
-        if (p->node == N_LOAD_ITEM || p->node == N_YEAR_PLAN)
+         * inodes (fs_view_link_inos).  A load's members keep their
+         * attributes only: mv moves the kernel's entry of the source's
+         * link to the new name, and one moved out of a load must be looked
+         * up anew (ll.c, settle_moved).  A year's plan.json is looked up
+         * each time: its mtime is the depot's last change. */
+        if (p->node == N_YEAR_PLAN) {
             *entry = 0;
-        else
-            *attr = FS_LONG_TIMEOUT;
+            break;
+        }
+        if (p->node == N_LOAD_ITEM)
+            *entry = 0;
+        *attr = FS_LONG_TIMEOUT;
         break;
     case FT_DIR:
         /* A year's entry is kept too: the span of years only grows with
@@ -565,22 +571,31 @@ static int collect_site(void *ctx, const char *name, enum depot_kind kind, int64
     return sites->n == sizeof sites->id / sizeof sites->id[0];
 }
 
+/* The id of the object attribute attr of (k, id) names. */
+static int show_id(depot *d, enum depot_kind k, int64_t id, const char *attr,
+                   enum depot_kind of, int64_t *out)
+{
+    strbuf v = STRBUF_INIT;
+    int rc = depot_show(d, k, id, attr, &v);
+    while (rc == 0 && v.len && v.buf[v.len - 1] == '\n')
+        v.buf[--v.len] = '\0';
+    if (rc == 0)
+        rc = depot_lookup(d, of, 0, strbuf_str(&v), out);
+    strbuf_release(&v);
+    return rc;
+}
+
 int fs_view_entries(depot *d, enum depot_kind k, int64_t id, fs_view_entry_fn fn, void *ctx)
 {
     if (k != DK_ITEM && k != DK_VEHICLE)
         return 0;
-    strbuf name = STRBUF_INIT, cat = STRBUF_INIT;
+    strbuf name = STRBUF_INIT;
     int64_t cat_id = 0;
     int rc = depot_slug(d, k, id, &name);
     if (rc == 0)
-        rc = depot_show(d, k, id, k == DK_ITEM ? "category" : "type", &cat);
-    if (rc == 0) {
-        while (cat.len && cat.buf[cat.len - 1] == '\n')
-            cat.buf[--cat.len] = '\0';
-        rc = depot_lookup(d, DK_CATEGORY, 0, strbuf_str(&cat), &cat_id);
-    }
-    /* categories/<category>/items/<name> */
+        rc = show_id(d, k, id, k == DK_ITEM ? "category" : "type", DK_CATEGORY, &cat_id);
     struct fs_path p;
+    /* categories/<category>/items/<name> */
     memset(&p, 0, sizeof p);
     p.node = N_CATEGORY_ITEMS;
     p.slot[0] = cat_id;
@@ -602,27 +617,27 @@ int fs_view_entries(depot *d, enum depot_kind k, int64_t id, fs_view_entry_fn fn
         }
     } while (rc == 0 && sites.n == sizeof sites.id / sizeof sites.id[0]);
     strbuf_release(&name);
-    strbuf_release(&cat);
     return rc ? -fs_errno(rc) : 0;
 }
 
 size_t fs_view_link_inos(enum depot_kind k, int64_t id, ino_t ino[FS_VIEW_LINKS])
 {
-    static const int item_rows[FS_VIEW_LINKS] = {
-        N_SITE_ITEM, N_CATEGORY_MEMBER, N_YEAR_ACQ_MEMBER, N_YEAR_DUE_MEMBER };
-    static const int vehicle_rows[FS_VIEW_LINKS] = {
+    static const int item_rows[] = {
+        N_SITE_ITEM, N_CATEGORY_MEMBER, N_YEAR_ACQ_MEMBER, N_YEAR_DUE_MEMBER, N_LOAD_ITEM };
+    static const int vehicle_rows[] = {
         N_SITE_VEHICLE, N_CATEGORY_MEMBER, N_YEAR_ACQ_MEMBER, N_YEAR_DUE_MEMBER };
-    if (k != DK_ITEM && k != DK_VEHICLE)
-        return 0;
+    _Static_assert(sizeof item_rows / sizeof item_rows[0] <= FS_VIEW_LINKS, "FS_VIEW_LINKS");
+    size_t n = k == DK_ITEM ? sizeof item_rows / sizeof item_rows[0]
+             : k == DK_VEHICLE ? sizeof vehicle_rows / sizeof vehicle_rows[0] : 0;
     struct fs_path p;
     memset(&p, 0, sizeof p);
     p.kind = k;
     p.id = id;
-    for (size_t i = 0; i < FS_VIEW_LINKS; i++) {
+    for (size_t i = 0; i < n; i++) {
         p.node = k == DK_ITEM ? item_rows[i] : vehicle_rows[i];
         ino[i] = fs_ino(&p);
     }
-    return FS_VIEW_LINKS;
+    return n;
 }
 
 int fs_fixed_dir(int row)
