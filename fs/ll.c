@@ -2003,8 +2003,9 @@ static int rename_in(fuse_req_t req, depot *d, fuse_ino_t parent, const char *na
 }
 
 /*
- * After a transfer by mv, drops the entry the kernel moved to the new name:
- * the source's symlink, whose target is relative to the old directory.  The
+ * After a transfer by mv (or a value renamed to a backup name), drops the
+ * entry the kernel moved to the new name: the source's symlink, whose
+ * target is relative to the old directory (or the value's file).  The
  * kernel moves it once it has our reply and finds a name to invalidate
  * without waiting for the rename to end, so a notice sent at once may come
  * before the move and miss it (it then finds nothing, or the negative entry
