@@ -34,10 +34,10 @@
  *    whichever it was listed in, and so are its symlinks' inodes
  *    (fs_view_link_inos).  A load's entries are looked up each time: mv
  *    moves the kernel's entry of the source's link to the new name, and
- *    one moved out of a load must not stay (see settle_moved).  A year's members move only
- *    with a category's service life or another process's change, which
- *    invalidate everything.  Symlink targets never change and are cached
- *    too.
+ *    one moved out of a load must not stay (see settle_moved).  A year's
+ *    members move only with a category's service life or another
+ *    process's change, which invalidate everything.  Symlink targets never
+ *    change and are cached too.
  *  - File data: values are read through the page cache, kept across opens,
  *    when that is safe, else with direct I/O from a snapshot the open took
  *    (see "Reads through the page cache" in held.c); everything else is
