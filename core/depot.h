@@ -190,8 +190,9 @@ int depot_mtime(depot *d, enum depot_kind k, int64_t id, const char *attr, int64
 /* The id of the newest journal row (0 if none), to pass to depot_changed_since(). */
 int depot_journal_head(depot *d, int64_t *id);
 
-/* Called once per object changed: its kind, id and, for a reserve line,
- * its module (0 otherwise). */
+/* Called once per object changed: its kind, id and `parent`: for a reserve
+ * line its module; for an item whose vehicle changed, the vehicle it was on
+ * before (0 if it was on none); 0 otherwise. */
 typedef void (*depot_changed_fn)(void *ctx, enum depot_kind kind, int64_t id, int64_t parent);
 /* Lists every object with a journal row after row `after`: what a store
  * changed, its cascades included (a vehicle's load moving with it). */

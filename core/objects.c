@@ -194,13 +194,20 @@ static const struct view_sql *const all_views[] = {
     &V_EQUIPMENT_CATEGORIES, &V_TYPE_VEHICLES, &V_CATEGORY_ITEMS, &V_YEAR_VEHICLES,
     &V_YEAR_ITEMS, &V_MODULES, &V_LINES, &V_PLANS, &V_DELIVERIES,
 };
-/* What changed after a journal row: each object once, a line with its module.
+/* What changed after a journal row: each object once, a line with its module,
+ * an item with the vehicle it was on before its vehicle changed (its first
+ * such row's old value; both scans are rowid ranges over the newest rows).
  * NOT INDEXED keeps it a rowid range over the few newest rows: otherwise the
  * planner would walk journal_object from end to end for the GROUP BY. */
 static const char SQL_JOURNAL_HEAD[] = "SELECT coalesce(max(id), 0) FROM journal";
 static const char SQL_CHANGED_SINCE[] =
-    "SELECT object_kind, object_id, CASE object_kind WHEN 'line' THEN"
-    " (SELECT module_id FROM reserve_line WHERE reserve_line.id = object_id) ELSE 0 END"
+    "SELECT object_kind, object_id, CASE object_kind"
+    " WHEN 'line' THEN (SELECT module_id FROM reserve_line WHERE reserve_line.id = object_id)"
+    " WHEN 'item' THEN coalesce((SELECT v.id FROM journal AS j NOT INDEXED"
+    "   JOIN vehicle AS v ON v.callsign = j.old"
+    "   WHERE j.id > ?1 AND j.object_kind = 'item' AND j.object_id = journal.object_id"
+    "   AND j.attribute = 'vehicle' ORDER BY j.id LIMIT 1), 0)"
+    " ELSE 0 END"
     " FROM journal NOT INDEXED WHERE id > ?1 GROUP BY object_kind, object_id";
 
 static const char *const other_sql[] = {

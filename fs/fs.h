@@ -127,13 +127,15 @@ int fs_attr_row(enum depot_kind k);
 /* For object (k, id), calls fn with every directory of a view whose
  * entries the kernel keeps (fs_timeouts) that may list it, and its name
  * there: after a change to the object those entries are invalidated, in
- * whichever of them it was listed before. */
+ * whichever of them it was listed before.  prior: for an item, the vehicle
+ * it was on before the change (0: none, or the same), whose load listed it. */
 typedef void (*fs_view_entry_fn)(void *ctx, ino_t parent, const char *name);
-int fs_view_entries(depot *d, enum depot_kind k, int64_t id, fs_view_entry_fn fn, void *ctx);
+int fs_view_entries(depot *d, enum depot_kind k, int64_t id, int64_t prior,
+                    fs_view_entry_fn fn, void *ctx);
 /* The inodes of the symlinks that stand for item or vehicle id in the
- * views whose attributes the kernel keeps (station, category, year
- * acquired, year due, and an item's load): each is one whichever directory
- * lists it.  Returns how many (0 for other kinds). */
+ * views whose entries the kernel keeps (station, category, year acquired,
+ * year due, and an item's load): each is one whichever directory lists
+ * it.  Returns how many (0 for other kinds). */
 #define FS_VIEW_LINKS 5
 size_t fs_view_link_inos(enum depot_kind k, int64_t id, ino_t ino[FS_VIEW_LINKS]);
 

@@ -28,16 +28,16 @@
  *  - The symlinks of the views (stations/<s>/equipment/<c>/<tag>,
  *    stations/<s>/vehicles/<callsign>, categories/<c>/items/<name>,
  *    years/<y>/{acquired,due}/<c>/<name>, fleet/<callsign>/load/<tag>):
- *    attributes cached for a day, and entries too but for the loads';
- *    after a change to an item or a vehicle its name is invalidated in
- *    every station's view and in its category's (fs_view_entries),
- *    whichever it was listed in, and so are its symlinks' inodes
- *    (fs_view_link_inos).  A load's entries are looked up each time: mv
- *    moves the kernel's entry of the source's link to the new name, and
- *    one moved out of a load must not stay (see settle_moved).  A year's
- *    members move only with a category's service life or another
- *    process's change, which invalidate everything.  Symlink targets never
- *    change and are cached too.
+ *    entries and attributes cached for a day; after a change to an item
+ *    or a vehicle its name is invalidated in every station's view, in its
+ *    category's and in the loads of the vehicle it is on and the one it
+ *    was on (the journal says which: depot_changed_since), whichever it
+ *    was listed in, and so are its symlinks' inodes (fs_view_link_inos).
+ *    mv moves the kernel's entry of the source's link to the new name,
+ *    dropped again after the reply (settle_moved).  A year's members move
+ *    only with a category's service life or another process's change,
+ *    which invalidate everything.  Symlink targets never change and are
+ *    cached too.
  *  - File data: values are read through the page cache, kept across opens,
  *    when that is safe, else with direct I/O from a snapshot the open took
  *    (see "Reads through the page cache" in held.c); everything else is
@@ -462,7 +462,8 @@ static void invalidate_view_entry(void *ctx, ino_t parent, const char *name)
  */
 struct change {
     enum depot_kind kind;
-    int64_t id, module;
+    int64_t id;
+    int64_t module;     /* a line's module; an item's vehicle before the change */
 };
 static _Thread_local struct change *changes;
 static _Thread_local size_t nchanges, changes_cap;
@@ -528,7 +529,9 @@ static void flush_changes(void)
     for (size_t i = 0; i < nchanges; i++) {
         invalidate_object(changes[i].kind, changes[i].id, changes[i].module);
         if (d)
-            fs_view_entries(d, changes[i].kind, changes[i].id, invalidate_view_entry, NULL);
+            fs_view_entries(d, changes[i].kind, changes[i].id,
+                            changes[i].kind == DK_ITEM ? changes[i].module : 0,
+                            invalidate_view_entry, NULL);
         ino_t links[FS_VIEW_LINKS];
         size_t nlinks = fs_view_link_inos(changes[i].kind, changes[i].id, links);
         for (size_t j = 0; j < nlinks && session; j++)
@@ -2011,8 +2014,8 @@ static int rename_in(fuse_req_t req, depot *d, fuse_ino_t parent, const char *na
  * before the move and miss it (it then finds nothing, or the negative entry
  * mv's own stat left).  So the notice is sent again at growing intervals
  * for about 25 ms, on this worker thread: the caller has its reply.  Until
- * then, for a moment, the new name may still read as the old link; a
- * vehicle's load is not cached, so a move out of one is always exact.
+ * the first notice after the move lands, the new name may still read as
+ * the old link, with the old directory's target (README, "Writing").
  */
 static void settle_moved(fuse_ino_t parent, const char *name)
 {

@@ -531,23 +531,18 @@ void fs_timeouts(const struct fs_path *p, double *entry, double *attr)
     case FT_LINK:
         /* The views whose members change only with the member itself (a
          * station's equipment and vehicles: a transfer, a retirement; a
-         * category's items: a retirement) or with everything at once (a
-         * year's acquired and due: a category's service life, another
-         * process): entries and attributes kept for a day.  After a change
-         * to an item or a vehicle, its name is invalidated in every view
-         * that may list it (fs_view_entries) and so are its symlinks'
-         * inodes (fs_view_link_inos).  A load's members keep their
-         * attributes only: mv moves the kernel's entry of the source's
-         * link to the new name, and one moved out of a load must be looked
-         * up anew (ll.c, settle_moved).  A year's plan.json is looked up
-         * each time: its mtime is the depot's last change. */
-        if (p->node == N_YEAR_PLAN) {
+         * category's items: a retirement; a vehicle's load: a move, a
+         * retirement) or with everything at once (a year's acquired and
+         * due: a category's service life, another process): entries and
+         * attributes kept for a day.  After a change to an item or a
+         * vehicle, its name is invalidated in every view that may list it
+         * (fs_view_entries) and so are its symlinks' inodes
+         * (fs_view_link_inos).  A year's plan.json is looked up each time:
+         * its mtime is the depot's last change. */
+        if (p->node == N_YEAR_PLAN)
             *entry = 0;
-            break;
-        }
-        if (p->node == N_LOAD_ITEM)
-            *entry = 0;
-        *attr = FS_LONG_TIMEOUT;
+        else
+            *attr = FS_LONG_TIMEOUT;
         break;
     case FT_DIR:
         /* A year's entry is kept too: the span of years only grows with
@@ -571,7 +566,7 @@ static int collect_site(void *ctx, const char *name, enum depot_kind kind, int64
     return sites->n == sizeof sites->id / sizeof sites->id[0];
 }
 
-/* The id of the object attribute attr of (k, id) names. */
+/* The id of the object attribute attr of (k, id) names (0 for "none"). */
 static int show_id(depot *d, enum depot_kind k, int64_t id, const char *attr,
                    enum depot_kind of, int64_t *out)
 {
@@ -579,22 +574,34 @@ static int show_id(depot *d, enum depot_kind k, int64_t id, const char *attr,
     int rc = depot_show(d, k, id, attr, &v);
     while (rc == 0 && v.len && v.buf[v.len - 1] == '\n')
         v.buf[--v.len] = '\0';
-    if (rc == 0)
+    *out = 0;
+    if (rc == 0 && strcmp(strbuf_str(&v), "none"))
         rc = depot_lookup(d, of, 0, strbuf_str(&v), out);
     strbuf_release(&v);
     return rc;
 }
 
-int fs_view_entries(depot *d, enum depot_kind k, int64_t id, fs_view_entry_fn fn, void *ctx)
+int fs_view_entries(depot *d, enum depot_kind k, int64_t id, int64_t prior,
+                    fs_view_entry_fn fn, void *ctx)
 {
     if (k != DK_ITEM && k != DK_VEHICLE)
         return 0;
     strbuf name = STRBUF_INIT;
-    int64_t cat_id = 0;
+    int64_t cat_id = 0, vehicle_id = 0;
     int rc = depot_slug(d, k, id, &name);
     if (rc == 0)
         rc = show_id(d, k, id, k == DK_ITEM ? "category" : "type", DK_CATEGORY, &cat_id);
+    if (rc == 0 && k == DK_ITEM)
+        rc = show_id(d, k, id, "vehicle", DK_VEHICLE, &vehicle_id);
     struct fs_path p;
+    /* fleet/<callsign>/load/<tag>: the vehicle it is on, and the one it was on */
+    memset(&p, 0, sizeof p);
+    p.node = N_LOAD;
+    for (int i = 0; rc == 0 && i < 2; i++) {
+        p.slot[0] = i == 0 ? vehicle_id : prior;
+        if (p.slot[0] && (i == 0 || prior != vehicle_id))
+            fn(ctx, fs_ino(&p), strbuf_str(&name));
+    }
     /* categories/<category>/items/<name> */
     memset(&p, 0, sizeof p);
     p.node = N_CATEGORY_ITEMS;

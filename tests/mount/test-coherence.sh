@@ -116,6 +116,27 @@ if [ -n "$vcs2" ]; then
         [ "$(settled_link "$M/fleet/$vcs2/load/$t2" "../../../equipment/$t2")" = "../../../equipment/$t2" ] || bad=$((bad + 1))
     done
     check_eq "ten moves between a station and a load: every link is its view's own (within half a second)" 0 "$bad"
+    # The loads keep their entries too: a write to the item's vehicle must
+    # drop its entry in the load it leaves (the journal says which) and in
+    # the one it joins.
+    v5=$(sql "SELECT callsign FROM vehicle WHERE status <> 'retired' AND callsign <> '$vcs2' ORDER BY id DESC LIMIT 1")
+    L1="$M/fleet/$vcs2/load/$t2"
+    L2="$M/fleet/$v5/load/$t2"
+    warm5() { for i in 1 2; do ls -l "$M/fleet/$vcs2/load" "$M/fleet/$v5/load" >/dev/null; stat "$L1" "$L2" >/dev/null 2>&1; done; }
+    warm5
+    echo none >"$M/equipment/$t2/vehicle"
+    check_not "an item unloaded by a write leaves its load's cached view at once" test -e "$L1"
+    warm5
+    echo "$v5" >"$M/equipment/$t2/vehicle"
+    check "loaded on another vehicle, it is in that load at once" test -L "$L2"
+    warm5
+    echo "$vcs2: back" >"$M/equipment/$t2/vehicle"
+    check_not "moved back, it leaves the other load's cached view at once" test -e "$L2"
+    check_eq "... and is in the first one, with the load's own link" "../../../equipment/$t2" "$(readlink "$L1")"
+    warm5
+    echo "retired: coherence test of the loads" >"$M/equipment/$t2/status"
+    check_not "a retired item leaves its load's cached view at once" test -e "$L1"
+    echo "in-service: back" >"$M/equipment/$t2/status"
     echo none >"$M/equipment/$t2/vehicle"
 fi
 warm

@@ -852,7 +852,7 @@ static void test_query_plans(void)
 
 struct changed {
     int n, vehicles, items, lines;
-    int64_t module;
+    int64_t module, prior;      /* a line's module; an item's vehicle before */
 };
 
 static void count_changed(void *ctx, enum depot_kind k, int64_t id, int64_t parent)
@@ -862,6 +862,8 @@ static void count_changed(void *ctx, enum depot_kind k, int64_t id, int64_t pare
     c->n++;
     c->vehicles += k == DK_VEHICLE;
     c->items += k == DK_ITEM;
+    if (k == DK_ITEM)
+        c->prior = parent;
     if (k == DK_LINE) {
         c->lines++;
         c->module = parent;
@@ -905,6 +907,39 @@ static void test_changed_since(void)
     CU_ASSERT_EQUAL(c.n, 1);
     CU_ASSERT_EQUAL(c.lines, 1);
     CU_ASSERT_EQUAL(c.module, test_sql_int(d, "SELECT module_id FROM reserve_line WHERE id = 1"));
+    /* An item is named with the vehicle it was on before its vehicle changed
+     * (so that vehicle's load can be told), else with 0. */
+    long long item = test_sql_int(d, "SELECT id FROM item WHERE vehicle_id IS NOT NULL"
+                                     " AND status <> 'retired' ORDER BY id LIMIT 1");
+    snprintf(q, sizeof q, "SELECT vehicle_id FROM item WHERE id = %lld", item);
+    long long was = test_sql_int(d, q);
+    CU_ASSERT_FATAL(item > 0 && was > 0);
+    const char *none = "none";
+    CU_ASSERT_EQUAL_FATAL(depot_journal_head(d, &head), DEPOT_OK);
+    CU_ASSERT_EQUAL_FATAL(depot_store(d, DK_ITEM, item, "vehicle", none, strlen(none), &test_actor),
+                          DEPOT_OK);
+    memset(&c, 0, sizeof c);
+    CU_ASSERT_EQUAL(depot_changed_since(d, head, count_changed, &c), DEPOT_OK);
+    CU_ASSERT_EQUAL(c.items, 1);
+    CU_ASSERT_EQUAL(c.prior, was);
+    strbuf cs = STRBUF_INIT;
+    CU_ASSERT_EQUAL_FATAL(depot_slug(d, DK_VEHICLE, was, &cs), DEPOT_OK);
+    CU_ASSERT_EQUAL_FATAL(depot_journal_head(d, &head), DEPOT_OK);
+    CU_ASSERT_EQUAL_FATAL(depot_store(d, DK_ITEM, item, "vehicle", cs.buf, cs.len, &test_actor),
+                          DEPOT_OK);
+    memset(&c, 0, sizeof c);
+    c.prior = -1;
+    CU_ASSERT_EQUAL(depot_changed_since(d, head, count_changed, &c), DEPOT_OK);
+    CU_ASSERT_EQUAL(c.prior, 0);     /* it was on none */
+    strbuf_release(&cs);
+    const char *why = "no vehicle change";
+    CU_ASSERT_EQUAL_FATAL(depot_journal_head(d, &head), DEPOT_OK);
+    CU_ASSERT_EQUAL_FATAL(depot_store(d, DK_ITEM, item, "notes", why, strlen(why), &test_actor),
+                          DEPOT_OK);
+    memset(&c, 0, sizeof c);
+    c.prior = -1;
+    CU_ASSERT_EQUAL(depot_changed_since(d, head, count_changed, &c), DEPOT_OK);
+    CU_ASSERT_EQUAL(c.prior, 0);
     /* Nothing after the newest row. */
     CU_ASSERT_EQUAL_FATAL(depot_journal_head(d, &head), DEPOT_OK);
     memset(&c, 0, sizeof c);
