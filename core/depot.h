@@ -277,6 +277,15 @@ int depot_report(depot *d, const char *name, strbuf *out);
 int depot_log_changes(depot *d, strbuf *out);
 /* log/errors: every refused write, oldest first, one line each. */
 int depot_log_errors(depot *d, strbuf *out);
+/* Where a reader of a log is: the lines it has, and the id of the row the
+ * last of them was made from (-1: not known yet, found from lines). */
+struct depot_log_pos {
+    int64_t lines;
+    int64_t last;
+};
+/* Appends the lines of log/changes (errors: log/errors) written since pos,
+ * and moves pos past them: how `tail -f` on an open log sees it grow. */
+int depot_log_more(depot *d, int errors, struct depot_log_pos *pos, strbuf *out);
 /*
  * Records a refused write (the one place that does): path is the file as the
  * user named it, value what they wrote, reason the words from depot_errmsg().

@@ -1066,60 +1066,111 @@ static void add_col(strbuf *out, sqlite3_stmt *st, int col, int full)
     add_escaped(out, s ? s : "", (size_t)sqlite3_column_bytes(st, col), (size_t)-1, full);
 }
 
-int depot_log_changes(depot *d, strbuf *out)
+/* One line of log/changes from a row of SQL_LOG_CHANGES (columns from 1). */
+static void add_change(strbuf *out, sqlite3_stmt *st)
 {
-    sqlite3_stmt *st = depot_stmt(d,
-        "SELECT at_ns, uid, user, pid, process, object_kind, object, attribute, old, new, reason"
-        " FROM journal ORDER BY id");
+    add_who(out, st, 1);
+    strbuf_addch(out, ' ');
+    add_col(out, st, 6, 0);
+    strbuf_addch(out, '/');
+    add_col(out, st, 7, 0);
+    strbuf_addch(out, ' ');
+    add_col(out, st, 8, 0);
+    strbuf_addstr(out, ": ");
+    add_col(out, st, 9, 1);
+    strbuf_addstr(out, " -> ");
+    add_col(out, st, 10, 1);
+    if (sqlite3_column_bytes(st, 11) > 0) {
+        strbuf_addstr(out, " (");
+        add_col(out, st, 11, 1);
+        strbuf_addch(out, ')');
+    }
+    strbuf_addch(out, '\n');
+}
+
+/* One line of log/errors from a row of SQL_LOG_ERRORS (columns from 1). */
+static void add_refusal(strbuf *out, sqlite3_stmt *st)
+{
+    add_who(out, st, 1);
+    strbuf_addch(out, ' ');
+    /* Stored printable already (depot_log_refusal); sanitized again only in
+     * case another program wrote the table. */
+    add_col(out, st, 6, 0);
+    strbuf_addstr(out, ": '");
+    add_col(out, st, 7, 0);
+    strbuf_addstr(out, "': ");
+    add_col(out, st, 8, 0);
+    strbuf_addch(out, '\n');
+}
+
+static const char SQL_LOG_CHANGES[] =
+    "SELECT id, at_ns, uid, user, pid, process, object_kind, object, attribute, old, new, reason"
+    " FROM journal WHERE id > ?1 ORDER BY id";
+static const char SQL_LOG_ERRORS[] =
+    "SELECT id, at_ns, uid, user, pid, process, path, value, reason"
+    " FROM refusal WHERE id > ?1 ORDER BY id";
+static const char SQL_LOG_CHANGES_NTH[] = "SELECT id FROM journal ORDER BY id LIMIT 1 OFFSET ?1";
+static const char SQL_LOG_ERRORS_NTH[] = "SELECT id FROM refusal ORDER BY id LIMIT 1 OFFSET ?1";
+
+/* Appends the lines of the rows after row id `after`, one per row, oldest
+ * first; *last becomes the id of the last one and *count grows by their
+ * number. */
+static int log_rows(depot *d, int errors, int64_t after, int64_t *last, int64_t *count,
+                    strbuf *out)
+{
+    sqlite3_stmt *st = depot_stmt(d, errors ? SQL_LOG_ERRORS : SQL_LOG_CHANGES);
     if (!st)
         return DEPOT_EIO;
+    sqlite3_bind_int64(st, 1, after);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        add_who(out, st, 0);
-        strbuf_addch(out, ' ');
-        add_col(out, st, 5, 0);
-        strbuf_addch(out, '/');
-        add_col(out, st, 6, 0);
-        strbuf_addch(out, ' ');
-        add_col(out, st, 7, 0);
-        strbuf_addstr(out, ": ");
-        add_col(out, st, 8, 1);
-        strbuf_addstr(out, " -> ");
-        add_col(out, st, 9, 1);
-        if (sqlite3_column_bytes(st, 10) > 0) {
-            strbuf_addstr(out, " (");
-            add_col(out, st, 10, 1);
-            strbuf_addch(out, ')');
-        }
-        strbuf_addch(out, '\n');
+        if (errors)
+            add_refusal(out, st);
+        else
+            add_change(out, st);
+        *last = sqlite3_column_int64(st, 0);
+        (*count)++;
     }
+    sqlite3_reset(st);
     if (rc != SQLITE_DONE)
-        return depot_sqlfail(d, "cannot read the journal");
+        return depot_sqlfail(d, errors ? "cannot read the refusals" : "cannot read the journal");
     return DEPOT_OK;
+}
+
+int depot_log_changes(depot *d, strbuf *out)
+{
+    int64_t last = 0, count = 0;
+    return log_rows(d, 0, 0, &last, &count, out);
 }
 
 int depot_log_errors(depot *d, strbuf *out)
 {
-    sqlite3_stmt *st = depot_stmt(d,
-        "SELECT at_ns, uid, user, pid, process, path, value, reason FROM refusal ORDER BY id");
-    if (!st)
-        return DEPOT_EIO;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        add_who(out, st, 0);
-        strbuf_addch(out, ' ');
-        /* Stored printable already (depot_log_refusal); sanitized again
-         * only in case another program wrote the table. */
-        add_col(out, st, 5, 0);
-        strbuf_addstr(out, ": '");
-        add_col(out, st, 6, 0);
-        strbuf_addstr(out, "': ");
-        add_col(out, st, 7, 0);
-        strbuf_addch(out, '\n');
+    int64_t last = 0, count = 0;
+    return log_rows(d, 1, 0, &last, &count, out);
+}
+
+int depot_log_more(depot *d, int errors, struct depot_log_pos *pos, strbuf *out)
+{
+    if (pos->last < 0) {
+        /* The row its pos->lines-th line was made from (rows are never
+         * deleted, and each is one line). */
+        pos->last = 0;
+        if (pos->lines > 0) {
+            sqlite3_stmt *st = depot_stmt(d, errors ? SQL_LOG_ERRORS_NTH : SQL_LOG_CHANGES_NTH);
+            if (!st)
+                return DEPOT_EIO;
+            sqlite3_bind_int64(st, 1, pos->lines - 1);
+            int rc = sqlite3_step(st);
+            if (rc == SQLITE_ROW)
+                pos->last = sqlite3_column_int64(st, 0);
+            sqlite3_reset(st);
+            if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+                pos->last = -1;
+                return depot_sqlfail(d, "cannot read the journal");
+            }
+        }
     }
-    if (rc != SQLITE_DONE)
-        return depot_sqlfail(d, "cannot read the refusals");
-    return DEPOT_OK;
+    return log_rows(d, errors, pos->last, &pos->last, &pos->lines, out);
 }
 
 int depot_log_refusal(depot *d, const depot_actor *who, const char *path,

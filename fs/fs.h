@@ -94,6 +94,8 @@ void fs_timeouts(const struct fs_path *p, double *entry, double *attr);
 /* Is row a directory that exists once, whatever the data (the root,
  * stations/, equipment/, reports/ ...)?  Its inode is (row + 1) << 56. */
 int fs_fixed_dir(int row);
+/* Is p log/changes (0) or log/errors (1)?  -1: neither. */
+int fs_log_kind(const struct fs_path *p);
 
 /* A file's text, immutable and shared by reference (render.c). */
 struct fs_text;
@@ -101,6 +103,9 @@ const char *fs_text_data(const struct fs_text *t);
 size_t fs_text_len(const struct fs_text *t);
 /* Lets go of a reference (NULL: nothing). */
 void fs_text_put(struct fs_text *t);
+/* t (a reference the caller holds) with data appended: t itself when the
+ * caller holds its only reference, else a copy (and t is let go). */
+struct fs_text *fs_text_append(struct fs_text *t, const char *data, size_t len);
 /* fs_content() as a shared text (*out: a new reference, to put), but a
  * file whose attributes are never cached (summaries, reports, logs,
  * documents) is served from its last rendering while nothing has changed

@@ -1033,6 +1033,7 @@ struct handle {
     atomic_int replying;
     int cached;             /* H_READ through the page cache (else direct I/O) */
     uint64_t generation;    /* the generation when content was taken */
+    struct depot_log_pos log;   /* a log: how far content goes (log_grow) */
     struct handle *prev, *next;     /* the open handles (handles_lock) */
 };
 
@@ -1098,11 +1099,55 @@ static struct handle *HANDLE(struct fuse_file_info *fi)
 }
 
 /* The size of what handle fi reads: 0, or -1 if it is not a read snapshot. */
+/*
+ * log/changes and log/errors grow while they are open, as a log file does:
+ * `tail -f` stats the open file every second and reads on when it has grown,
+ * `less +F` reads at its end.  So a read at the end of what the handle
+ * holds, and a stat through it, first append the lines written since
+ * (depot_log_more), with h->lock held.  Other files stay the snapshot their
+ * open took.
+ */
+static void log_grow(struct handle *h)
+{
+    int errors = fs_log_kind(&h->p);
+    /* This thread's connection, as it is: inside a stat its request's read
+     * transaction; inside a read, none (each statement its own). */
+    depot *d = errors < 0 ? NULL : fs_depot_current();
+    if (!d || !h->content)
+        return;
+    if (h->log.last == 0 && h->log.lines == 0) {
+        /* First time: the lines the open's rendering holds. */
+        const char *c = fs_text_data(h->content), *end = c + fs_text_len(h->content);
+        while ((c = memchr(c, '\n', (size_t)(end - c))) != NULL) {
+            h->log.lines++;
+            c++;
+        }
+        h->log.last = -1;
+    }
+    strbuf more = STRBUF_INIT;
+    int rc = depot_log_more(d, errors, &h->log, &more);
+    if (rc == DEPOT_OK && more.len)
+        h->content = fs_text_append(h->content, more.buf, more.len);
+    strbuf_release(&more);
+}
+
+static int is_log(const struct handle *h)
+{
+    return h->kind == H_READ && fs_log_kind(&h->p) >= 0;
+}
+
 static int snapshot_size(struct fuse_file_info *fi, off_t *size)
 {
     struct handle *h = HANDLE(fi);
     if (!h || h->kind != H_READ)
         return -1;
+    if (is_log(h)) {
+        pthread_mutex_lock(&h->lock);
+        log_grow(h);
+        *size = (off_t)content_len(h);
+        pthread_mutex_unlock(&h->lock);
+        return 0;
+    }
     *size = (off_t)content_len(h);
     return 0;
 }
@@ -1260,6 +1305,12 @@ static void ll_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
         return;
     }
     atomic_fetch_add(&h->replying, 1);
+    int log = is_log(h);
+    if (log) {
+        pthread_mutex_lock(&h->lock);
+        if (off >= 0 && (size_t)off >= content_len(h))
+            log_grow(h);
+    }
     if (off < 0) {
         fuse_reply_err(req, EINVAL);
     } else if ((size_t)off >= content_len(h)) {
@@ -1268,6 +1319,8 @@ static void ll_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
         size_t n = content_len(h) - (size_t)off;
         fuse_reply_buf(req, fs_text_data(h->content) + off, n < size ? n : size);
     }
+    if (log)
+        pthread_mutex_unlock(&h->lock);
     /* The pages just filled hold this handle's snapshot: if anything has
      * changed since it was taken, drop them again (now that the reply has
      * filled and unlocked them), so later opens do not read an old value. */

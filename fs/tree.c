@@ -647,6 +647,11 @@ size_t fs_view_link_inos(enum depot_kind k, int64_t id, ino_t ino[FS_VIEW_LINKS]
     return n;
 }
 
+int fs_log_kind(const struct fs_path *p)
+{
+    return p->node == N_LOG_CHANGES ? 0 : p->node == N_LOG_ERRORS ? 1 : -1;
+}
+
 int fs_fixed_dir(int row)
 {
     return fs_nodes[row].type == FT_DIR && fs_nodes[row].match == FM_LITERAL

@@ -207,6 +207,40 @@ for i in 1 2; do ls -l "$M/categories/$ty4/items" >/dev/null; stat "$M/categorie
 echo "retired: coherence test of the views" >"$M/fleet/$v4/status"
 check_not "a retired vehicle leaves its type's cached view at once" test -e "$M/categories/$ty4/items/$v4"
 
+# The logs grow while they are open, as log files do: tail -f (which stats
+# the open file every second) and a reader at the end see new lines.
+tail -n 0 -f "$M/log/changes" >"$T/tail.out" 2>&1 &
+tailpid=$!
+sleep 1.5
+echo "+1: followed by tail -f" >"$M/reserves/$mod/$line/count"
+n=0
+while ! grep -q "followed by tail -f" "$T/tail.out" && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+kill "$tailpid" 2>/dev/null
+wait "$tailpid" 2>/dev/null
+check "tail -f log/changes shows a change made after it started" grep -q "followed by tail -f" "$T/tail.out"
+check_eq "... once, and nothing else" 1 "$(wc -l <"$T/tail.out")"
+python3 - "$M/log/changes" "$M/log/errors" "$M/reserves/$mod/$line/count" >"$T/grow" 2>&1 <<'PY'
+import os, sys
+changes, errors, count = sys.argv[1:]
+f, g = open(changes, "rb"), open(errors, "rb")
+held, held_e = f.read(), g.read()
+size = os.fstat(f.fileno()).st_size
+with open(count, "w") as c:
+    c.write("+1: read at the end\n")
+try:
+    with open(count, "w") as c:
+        c.write("not-a-count\n")
+except OSError:
+    pass
+more, more_e = f.read(), g.read()
+whole = open(changes, "rb").read()
+print(os.fstat(f.fileno()).st_size == len(held) + len(more), size == len(held),
+      more.count(b"\n") == 1 and b"read at the end" in more, held + more == whole,
+      b"not-a-count" in more_e, f.read() == b"")
+PY
+check_eq "an open log read at its end gets the new line, sized, and only it" \
+    "True True True True True True" "$(cat "$T/grow")"
+
 # Summaries, reports and logs are rendered once for a stat and the open
 # that follows; any change must still show at once.
 cat "$M/log/errors" >/dev/null; stat "$M/log/errors" >/dev/null

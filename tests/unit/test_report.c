@@ -517,6 +517,44 @@ static void test_refusal(void)
     depot_close(d);
 }
 
+/* depot_log_more: what an open log (tail -f) sees grow: exactly the lines a
+ * new full rendering has beyond what the reader holds, then nothing. */
+static void test_log_more(void)
+{
+    depot *d = fixture();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    for (int errors = 0; errors < 2; errors++) {
+        strbuf held = STRBUF_INIT, full = STRBUF_INIT, more = STRBUF_INIT;
+        const char *v[] = { "maintenance: first", "in-service: second", "reserve: third" };
+        for (int i = 0; i < 3; i++) {
+            int rc = errors ? depot_log_refusal(d, &test_actor, "equipment/x/status", v[i],
+                                                strlen(v[i]), "refused in a test")
+                            : depot_store(d, DK_ITEM, 6, "status", v[i], strlen(v[i]), &test_actor);
+            CU_ASSERT_EQUAL(rc, DEPOT_OK);
+            if (i == 1) {   /* the reader opens the log here */
+                rc = errors ? depot_log_errors(d, &held) : depot_log_changes(d, &held);
+                CU_ASSERT_EQUAL(rc, DEPOT_OK);
+            }
+        }
+        struct depot_log_pos pos = { lines(strbuf_str(&held)), -1 };
+        CU_ASSERT_EQUAL(depot_log_more(d, errors, &pos, &more), DEPOT_OK);
+        int rc = errors ? depot_log_errors(d, &full) : depot_log_changes(d, &full);
+        CU_ASSERT_EQUAL(rc, DEPOT_OK);
+        CU_ASSERT(more.len > 0);
+        strbuf_add(&held, more.buf ? more.buf : "", more.len);
+        CU_ASSERT_STRING_EQUAL(strbuf_str(&held), strbuf_str(&full));
+        CU_ASSERT_EQUAL(pos.lines, lines(strbuf_str(&full)));
+        CU_ASSERT(pos.last > 0);
+        strbuf_reset(&more);
+        CU_ASSERT_EQUAL(depot_log_more(d, errors, &pos, &more), DEPOT_OK);
+        CU_ASSERT_EQUAL(more.len, 0);
+        strbuf_release(&held);
+        strbuf_release(&full);
+        strbuf_release(&more);
+    }
+    depot_close(d);
+}
+
 static void test_logs(void)
 {
     char *tz = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
@@ -745,6 +783,7 @@ static CU_TestInfo tests[] = {
     { "module summary", test_module_summary },
     { "refusals: printable, short, own transaction", test_refusal },
     { "log/changes and log/errors lines", test_logs },
+    { "a log read so far gets only its new lines", test_log_more },
     { "seeded district: reports agree with SQL", test_seeded },
     CU_TEST_INFO_NULL,
 };
