@@ -1115,6 +1115,13 @@ static void log_grow(struct handle *h)
     depot *d = errors < 0 ? NULL : fs_depot_current();
     if (!d || !h->content)
         return;
+    /* Nothing can have been logged since the generation last seen (every
+     * change and refusal moves it, another process's change within a
+     * quarter of a second): then a read at the end costs no query. */
+    uint64_t g = held_generation();
+    if (g == h->generation)
+        return;
+    h->generation = g;
     if (h->log.last == 0 && h->log.lines == 0) {
         /* First time: the lines the open's rendering holds. */
         const char *c = fs_text_data(h->content), *end = c + fs_text_len(h->content);
