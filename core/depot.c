@@ -4,9 +4,10 @@
  * Opening sets the connection up the way the daemon needs it: WAL journal
  * (readers never block the writer), synchronous=FULL (a write acknowledged
  * to a program survives a power cut, not just a crash) unless the caller
- * asks for NORMAL (the daemon with -o sync=normal: durable against a crash
- * at once, against a power cut from the next depot_sync(), as with write()
- * and fsync() on a disk filesystem), foreign keys on, and a busy timeout
+ * asks for NORMAL (durable against a crash at once, against a power cut
+ * from the next depot_sync(), as with write() and fsync() on a disk
+ * filesystem: the daemon's writer, which calls depot_sync() itself before
+ * each reply, grouping writers, and its -o sync=normal), foreign keys on, and a busy timeout
  * so that concurrent writers wait rather than fail.  The
  * schema lives in schema/NNN-*.sql, embedded at build time
  * (scripts/embed-sql); PRAGMA user_version says how many of those files a

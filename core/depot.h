@@ -51,8 +51,8 @@ const char *depot_strerror(int err);
 #define DEPOT_OPEN_READONLY 0x2   /* every store returns DEPOT_EROFS */
 /* synchronous=NORMAL instead of FULL: a commit is complete and survives a
  * crash of the process at once, and survives a power cut from the next
- * depot_sync() or checkpoint on (the daemon's -o sync=normal; README,
- * Durability). */
+ * depot_sync() or checkpoint on (the daemon's writer, which syncs by group
+ * commit, and its -o sync=normal; README, Durability). */
 #define DEPOT_OPEN_SYNC_NORMAL 0x4
 
 /* The schema version this build writes (PRAGMA user_version). */

@@ -171,7 +171,7 @@ struct fs_config {
     gid_t gid;
     int group_write;        /* -o group=NAME: writable files are group-writable */
     int readonly;           /* -o ro */
-    int sync_normal;        /* -o sync=normal: synchronous=NORMAL, else FULL */
+    int sync_normal;        /* -o sync=normal: no sync before the reply (else group commit) */
     const char *today;      /* -o today=YYYY-MM-DD, or NULL */
     const char *db_path;
     int64_t mount_ns;       /* when the mount started (times of fixed directories) */

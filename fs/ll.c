@@ -68,9 +68,10 @@
  * Every change is made on one connection, the writer (see there); what it
  * touched is told to the kernel after the writer is given back and before
  * the reply (flush_changes).  The commit is durable (on disk, SPEC 4)
- * before the write returns; with -o sync=normal it survives a crash of the
- * daemon at once but a power cut only from the next fsync() on any file of
- * the mount, for about twice the write rate.
+ * before the write returns, by group commit (writer_give); with -o
+ * sync=normal it survives a crash of the daemon at once but a power cut
+ * only from the next fsync() on any file of the mount, for about twice the
+ * write rate.
  * Whole documents (plans, delivery notes) are assembled across writes; as
  * soon as they parse (depot_doc_complete) they are validated, so a bad one
  * fails that write, and stored at close.  A document still incomplete at
@@ -121,13 +122,15 @@ static void make_key(void)
     pthread_key_create(&depot_key, close_depot);
 }
 
-/* Opens a connection to the mounted depot, or logs why it cannot. */
-static depot *open_depot(void)
+/* Opens a connection to the mounted depot, or logs why it cannot.  The
+ * writer's commits do not sync the log themselves: they are made durable
+ * by group_sync() (or, with -o sync=normal, by the next fsync()). */
+static depot *open_depot(int for_writer)
 {
     depot *d = NULL;
     strbuf err = STRBUF_INIT;
     int flags = (fs_config.readonly ? DEPOT_OPEN_READONLY : 0)
-              | (fs_config.sync_normal ? DEPOT_OPEN_SYNC_NORMAL : 0);
+              | (fs_config.sync_normal || for_writer ? DEPOT_OPEN_SYNC_NORMAL : 0);
     if (depot_open(fs_config.db_path, flags, &d, &err) != DEPOT_OK) {
         fs_log(LOG_ERR, "%s", strbuf_str(&err));
         d = NULL;
@@ -143,7 +146,7 @@ static depot *fs_depot_current(void)
 {
     pthread_once(&depot_once, make_key);
     depot *d = pthread_getspecific(depot_key);
-    if (!d && (d = open_depot()))
+    if (!d && (d = open_depot(0)))
         pthread_setspecific(depot_key, d);
     return d;
 }
@@ -166,6 +169,66 @@ depot *fs_depot(void)
  */
 static pthread_mutex_t writer_lock = PTHREAD_MUTEX_INITIALIZER;
 static depot *writer;
+static int64_t writer_changes;      /* sqlite3_total_changes64 when taken */
+
+/*
+ * Group commit.  A change must be on disk before the write that made it
+ * returns (SPEC 4; not with -o sync=normal).  With synchronous=FULL SQLite
+ * would sync the log inside each commit, holding the writer, so writers
+ * arriving together would wait for each other's disk flushes in turn.  So
+ * the writer commits with synchronous=NORMAL (the commit is complete, in
+ * the log, not yet synced), and a request that committed waits, once it
+ * has given the writer back, until a sync of the log that began after its
+ * commit has ended: one sync covers every commit made before it began, so
+ * the writers that committed meanwhile share the next one.  The log is
+ * synced through a connection of its own (syncer), used only by the
+ * thread leading a sync.
+ */
+static atomic_uint_fast64_t commits;    /* commits numbered as they are given back */
+static pthread_mutex_t sync_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t sync_done = PTHREAD_COND_INITIALIZER;
+static uint64_t synced;         /* commits up to this number are on disk (sync_lock) */
+static int syncing;             /* a thread is syncing (sync_lock) */
+static depot *syncer;           /* the leader's connection */
+
+/* Syncs the log (the leader, outside sync_lock): 0 or -EIO. */
+static int sync_log(void)
+{
+    if (!syncer && !(syncer = open_depot(0)))
+        return -EIO;
+    /* The connection's handle of the log is open once it has read. */
+    depot_read_begin(syncer);
+    depot_read_end(syncer);
+    if (depot_sync(syncer) != DEPOT_OK) {
+        fs_log(LOG_ERR, "cannot sync the write-ahead log: %s", depot_errmsg(syncer));
+        return -EIO;
+    }
+    return 0;
+}
+
+/* Waits until commit number mine is on disk: 0, or -EIO if it cannot be. */
+static int group_sync(uint64_t mine)
+{
+    int rc = 0;
+    pthread_mutex_lock(&sync_lock);
+    while (synced < mine && rc == 0) {
+        if (syncing) {
+            pthread_cond_wait(&sync_done, &sync_lock);
+            continue;
+        }
+        syncing = 1;
+        uint64_t upto = atomic_load(&commits);  /* every one of them made before the sync */
+        pthread_mutex_unlock(&sync_lock);
+        rc = sync_log();
+        pthread_mutex_lock(&sync_lock);
+        syncing = 0;
+        if (rc == 0 && upto > synced)
+            synced = upto;
+        pthread_cond_broadcast(&sync_done);
+    }
+    pthread_mutex_unlock(&sync_lock);
+    return rc;
+}
 
 /* Takes the writer for a request that may change the depot (NULL: none). */
 static depot *writer_take(void)
@@ -173,16 +236,25 @@ static depot *writer_take(void)
     fs_depot();     /* begins the request: generation, the thread's snapshot ended */
     pthread_mutex_lock(&writer_lock);
     if (!writer)
-        writer = open_depot();
+        writer = open_depot(1);
     if (!writer)
         pthread_mutex_unlock(&writer_lock);
+    else
+        writer_changes = sqlite3_total_changes64(depot_db(writer));
     return writer;
 }
 
-static void writer_give(void)
+/* Gives the writer back; then, if anything was committed while it was
+ * held, waits until that is on disk (group_sync).  0, or -EIO when it
+ * cannot be: the change is made but not known to be durable. */
+static int writer_give(void)
 {
+    uint64_t mine = 0;
+    if (!fs_config.sync_normal && sqlite3_total_changes64(depot_db(writer)) != writer_changes)
+        mine = atomic_fetch_add(&commits, 1) + 1;
     depot_read_end(writer);
     pthread_mutex_unlock(&writer_lock);
+    return mine ? group_sync(mine) : 0;
 }
 
 void fs_log(int priority, const char *fmt, ...)
@@ -560,7 +632,7 @@ static int changed_behind_our_back(void)
     int changed = 0;
     pthread_mutex_lock(&writer_lock);
     if (!writer)
-        writer = open_depot();
+        writer = open_depot(1);
     if (writer && !watch_stmt
         && sqlite3_prepare_v2(depot_db(writer), "PRAGMA data_version", -1, &watch_stmt, NULL)
                != SQLITE_OK)
@@ -717,6 +789,8 @@ static void ll_destroy(void *userdata)
     pthread_join(watcher, NULL);
     depot_close(writer);
     writer = NULL;
+    depot_close(syncer);
+    syncer = NULL;
 }
 
 static void ll_lookup_in(fuse_req_t req, depot *d, fuse_ino_t parent, const char *name)
@@ -1509,7 +1583,9 @@ static void ll_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
         else
             rc = write_doc(req, d, h, buf, size);
         pthread_mutex_unlock(&h->lock);
-        writer_give();
+        int e = writer_give();
+        if (e && rc >= 0)
+            rc = e;
         flush_changes();
     }
     if (rc < 0)
@@ -1554,9 +1630,9 @@ static void ll_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
     if (h->kind == H_ATTR) {
         int e = store_held(req, d, h);
         pthread_mutex_unlock(&h->lock);
-        writer_give();
+        int g = writer_give();
         flush_changes();
-        fuse_reply_err(req, -e);
+        fuse_reply_err(req, e ? -e : -g);
         return;
     }
     int rc = store_doc(req, d, h, 0);
@@ -1569,9 +1645,9 @@ static void ll_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
     }
     strbuf_reset(&h->w);
     pthread_mutex_unlock(&h->lock);
-    writer_give();
+    int g = writer_give();
     flush_changes();
-    fuse_reply_err(req, -rc);
+    fuse_reply_err(req, rc ? -rc : -g);
 }
 
 static void ll_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
@@ -1590,7 +1666,7 @@ static void ll_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
         depot *d = writer_take();
         if (d) {
             store_held(req, d, h);
-            writer_give();
+            (void)writer_give();    /* no one to tell */
             flush_changes();
         }
     }
@@ -2100,7 +2176,9 @@ static void ll_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
     deferring = 1;
     int moved = 0;
     int rc = rename_in(req, d, parent, name, newparent, newname, flags, &moved);
-    writer_give();
+    int g = writer_give();
+    if (rc == 0)
+        rc = g;
     flush_changes();
     fuse_reply_err(req, -rc);
     flush_deferred();

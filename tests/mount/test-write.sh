@@ -212,3 +212,22 @@ os.write(fd, b'+1\\n'); os.fsync(fd); os.fdatasync(fd); os.close(fd)" "$C"
 check_eq "... and the value is stored" "1401" "$(dbcount)"
 check "sync FILE (coreutils) succeeds on a value" sync "$C"
 check "the daemon still serves" test -s "$M/README"
+
+# Durability (SPEC 4): by default every acknowledged change is synced to
+# disk before its write returns.  The writer commits without syncing and
+# the daemon syncs the log for the commits made so far (group commit), so
+# one writer alone must see at least one sync of the log per write.
+if command -v strace >/dev/null; then
+    strace -f -qq -e trace=fdatasync,fsync -p "$DPID" -o "$T/syncs" 2>/dev/null &
+    spid=$!
+    sleep 1
+    for i in $(seq 20); do echo +1 >"$C"; done
+    sleep 0.3
+    kill "$spid" 2>/dev/null
+    wait "$spid" 2>/dev/null
+    n=$(grep -c 'sync(' "$T/syncs")
+    check "20 writes one after another: the log is synced at least 20 times ($n)" test "$n" -ge 20
+    check_eq "... and every one of them is stored" "1421" "$(dbcount)"
+else
+    echo "skipped: the sync count (no strace)"
+fi
