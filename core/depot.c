@@ -7,8 +7,8 @@
  * asks for NORMAL (durable against a crash at once, against a power cut
  * from the next depot_sync(), as with write() and fsync() on a disk
  * filesystem: the daemon's writer, which calls depot_sync() itself before
- * each reply, grouping writers, and its -o sync=normal), foreign keys on, and a busy timeout
- * so that concurrent writers wait rather than fail.  The
+ * each reply, grouping writers, and its -o sync=normal), foreign keys on,
+ * and a busy timeout so that concurrent writers wait rather than fail.  The
  * schema lives in schema/NNN-*.sql, embedded at build time
  * (scripts/embed-sql); PRAGMA user_version says how many of those files a
  * database has had, and opening applies the missing ones in one transaction.

@@ -169,7 +169,24 @@ depot *fs_depot(void)
  */
 static pthread_mutex_t writer_lock = PTHREAD_MUTEX_INITIALIZER;
 static depot *writer;
-static int64_t writer_changes;      /* sqlite3_total_changes64 when taken */
+static int writer_commits;          /* commits on the writer since it was taken */
+
+/* Counts the writer's commits (SQLite's commit hook): a store checked and
+ * rolled back (depot_store_check) commits nothing and needs no sync. */
+static int count_commit(void *arg)
+{
+    (void)arg;
+    writer_commits++;
+    return 0;       /* let it commit */
+}
+
+/* Opens the writer if it is not yet (writer_lock held): NULL if it cannot be. */
+static depot *writer_open(void)
+{
+    if (!writer && (writer = open_depot(1)))
+        sqlite3_commit_hook(depot_db(writer), count_commit, NULL);
+    return writer;
+}
 
 /*
  * Group commit.  A change must be on disk before the write that made it
@@ -235,12 +252,10 @@ static depot *writer_take(void)
 {
     fs_depot();     /* begins the request: generation, the thread's snapshot ended */
     pthread_mutex_lock(&writer_lock);
-    if (!writer)
-        writer = open_depot(1);
-    if (!writer)
+    if (!writer_open())
         pthread_mutex_unlock(&writer_lock);
     else
-        writer_changes = sqlite3_total_changes64(depot_db(writer));
+        writer_commits = 0;
     return writer;
 }
 
@@ -250,7 +265,7 @@ static depot *writer_take(void)
 static int writer_give(void)
 {
     uint64_t mine = 0;
-    if (!fs_config.sync_normal && sqlite3_total_changes64(depot_db(writer)) != writer_changes)
+    if (!fs_config.sync_normal && writer_commits)
         mine = atomic_fetch_add(&commits, 1) + 1;
     depot_read_end(writer);
     pthread_mutex_unlock(&writer_lock);
@@ -631,9 +646,7 @@ static int changed_behind_our_back(void)
 {
     int changed = 0;
     pthread_mutex_lock(&writer_lock);
-    if (!writer)
-        writer = open_depot(1);
-    if (writer && !watch_stmt
+    if (writer_open() && !watch_stmt
         && sqlite3_prepare_v2(depot_db(writer), "PRAGMA data_version", -1, &watch_stmt, NULL)
                != SQLITE_OK)
         watch_stmt = NULL;
@@ -1172,7 +1185,6 @@ static struct handle *HANDLE(struct fuse_file_info *fi)
     return (struct handle *)(uintptr_t)fi->fh;
 }
 
-/* The size of what handle fi reads: 0, or -1 if it is not a read snapshot. */
 /*
  * log/changes and log/errors grow while they are open, as a log file does:
  * `tail -f` stats the open file every second and reads on when it has grown,
@@ -1217,6 +1229,8 @@ static int is_log(const struct handle *h)
     return h->kind == H_READ && fs_log_kind(&h->p) >= 0;
 }
 
+/* The size of what handle fi reads (a log grown first): 0, or -1 if it is
+ * not a read snapshot. */
 static int snapshot_size(struct fuse_file_info *fi, off_t *size)
 {
     struct handle *h = HANDLE(fi);

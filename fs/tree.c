@@ -595,11 +595,11 @@ int fs_view_entries(depot *d, enum depot_kind k, int64_t id, int64_t prior,
         rc = show_id(d, k, id, "vehicle", DK_VEHICLE, &vehicle_id);
     struct fs_path p;
     /* fleet/<callsign>/load/<tag>: the vehicle it is on, and the one it was on */
+    const int64_t loads[2] = { vehicle_id, prior != vehicle_id ? prior : 0 };
     memset(&p, 0, sizeof p);
     p.node = N_LOAD;
     for (int i = 0; rc == 0 && i < 2; i++) {
-        p.slot[0] = i == 0 ? vehicle_id : prior;
-        if (p.slot[0] && (i == 0 || prior != vehicle_id))
+        if ((p.slot[0] = loads[i]) != 0)
             fn(ctx, fs_ino(&p), strbuf_str(&name));
     }
     /* categories/<category>/items/<name> */

@@ -17,17 +17,22 @@ for i in 1 2; do ls -lR "$I" "$M/stations/$site" >/dev/null; cat "$I"/* "$V/stat
 
 summary_before=$(cat "$M/stations/$site/summary")
 link_before=$(stat -c %.9Y "$V")
-# A symlink held open (O_PATH) across the write: fstat must not see the
-# attributes the kernel cached before it.
-python3 - "$V" "$V/status" >"$T/link-fd" <<'PY'
+# held_link LINK FILE VALUE: holds symlink LINK open (O_PATH) while VALUE
+# is written to FILE; prints whether fstat saw the mtime change, and whether
+# it agrees with lstat by name.  fstat must not see the attributes the
+# kernel cached before the write.
+held_link() {
+    python3 - "$1" "$2" "$3" <<'PY'
 import os, sys
 fd = os.open(sys.argv[1], os.O_PATH | os.O_NOFOLLOW)
 before = os.fstat(fd).st_mtime_ns
 with open(sys.argv[2], "w") as f:
-    f.write("maintenance: coherence test\n")
+    f.write(sys.argv[3] + "\n")
 print(before != os.fstat(fd).st_mtime_ns, os.fstat(fd).st_mtime_ns == os.lstat(sys.argv[1]).st_mtime_ns)
 PY
-check_eq "a station view's cached symlink, held open, gets its new mtime at once" "True True" "$(cat "$T/link-fd")"
+}
+check_eq "a station view's cached symlink, held open, gets its new mtime at once" "True True" \
+    "$(held_link "$V" "$V/status" "maintenance: coherence test")"
 check_not "... so does its name" test "$link_before" = "$(stat -c %.9Y "$V")"
 check_eq "... the item's" "$(stat -c %.9Y "$I")" "$(stat -c %.9Y "$V")"
 check_eq "written through a view, read through the canonical path" "maintenance" "$(cat "$I/status")"
@@ -166,15 +171,8 @@ YN="$M/years/$((d3 + 1))/due/$c3/$t3"
 warm3() { for i in 1 2; do ls -l "$M/categories/$c3/items" "$M/years/$y3/acquired/$c3" "$M/years/$d3/due/$c3" >/dev/null; stat "$CM" "$YA" "$YD" >/dev/null 2>&1; readlink "$CM" "$YA" "$YD" >/dev/null 2>&1; done; }
 warm3
 before=$(stat -c %.9Y "$CM" "$YA" "$YD" | tr '\n' ' ')
-python3 - "$YA" "$M/equipment/$t3/notes" >"$T/link-fd" <<'PY'
-import os, sys
-fd = os.open(sys.argv[1], os.O_PATH | os.O_NOFOLLOW)
-before = os.fstat(fd).st_mtime_ns
-with open(sys.argv[2], "w") as f:
-    f.write("coherence test of the views\n")
-print(before != os.fstat(fd).st_mtime_ns, os.fstat(fd).st_mtime_ns == os.lstat(sys.argv[1]).st_mtime_ns)
-PY
-check_eq "a year's cached symlink, held open, gets its new mtime at once" "True True" "$(cat "$T/link-fd")"
+check_eq "a year's cached symlink, held open, gets its new mtime at once" "True True" \
+    "$(held_link "$YA" "$M/equipment/$t3/notes" "coherence test of the views")"
 now=$(stat -c %.9Y "$M/equipment/$t3")
 check_eq "... and the category's, the year's acquired and due symlinks all have the item's new mtime" \
     "$now $now $now " "$(stat -c %.9Y "$CM" "$YA" "$YD" | tr '\n' ' ')"

@@ -228,6 +228,19 @@ if command -v strace >/dev/null; then
     n=$(grep -c 'sync(' "$T/syncs")
     check "20 writes one after another: the log is synced at least 20 times ($n)" test "$n" -ge 20
     check_eq "... and every one of them is stored" "1421" "$(dbcount)"
+    # A value written byte by byte is checked at each piece, in a
+    # transaction rolled back: only its one commit needs a sync (a
+    # checkpoint may add a few of SQLite's own).
+    strace -f -qq -e trace=fdatasync,fsync -p "$DPID" -o "$T/syncs" 2>/dev/null &
+    spid=$!
+    sleep 1
+    for i in $(seq 10); do printf '%s\n' $((1500 + i)) | dd of="$C" bs=1 2>/dev/null; done
+    sleep 0.3
+    kill "$spid" 2>/dev/null
+    wait "$spid" 2>/dev/null
+    n=$(grep -c 'sync(' "$T/syncs")
+    check "10 values written a byte at a time sync the log about 10 times, not 50 ($n)" test "$n" -ge 10 -a "$n" -le 14
+    check_eq "... and the last is stored" "1510" "$(dbcount)"
 else
     echo "skipped: the sync count (no strace)"
 fi
