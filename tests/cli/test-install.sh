@@ -25,8 +25,8 @@ cleanup() {
     done
     rm -rf "$T"
 }
-trap 'cleanup; echo "install: $passed passed, $failed failed"; [ "$failed" -eq 0 ]' EXIT
-trap 'exit 130' INT TERM
+trap 'cleanup; echo "install: $passed passed, $failed failed"; [ "$failed" -eq 0 ] && exit 0; exit 1' EXIT
+trap 'failed=$((failed + 1)); exit 130' INT TERM
 ok() { passed=$((passed + 1)); echo "ok - $1"; }
 not_ok() { failed=$((failed + 1)); echo "not ok - $1"; }
 check() { d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }

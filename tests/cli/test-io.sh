@@ -27,8 +27,8 @@ cleanup() {
     for p in $bg; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
     rm -rf "$dir"
 }
-trap 'cleanup; echo "io: $passed passed, $failed failed"; [ "$failed" -eq 0 ]' EXIT
-trap 'exit 130' INT TERM
+trap 'cleanup; echo "io: $passed passed, $failed failed"; [ "$failed" -eq 0 ] && exit 0; exit 1' EXIT
+trap 'failed=$((failed + 1)); exit 130' INT TERM
 cd "$dir" || exit 2
 
 passed=0

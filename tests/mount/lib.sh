@@ -37,8 +37,9 @@ cleanup() {
     fi
     rm -rf "$T"
 }
-trap 'cleanup; echo "$NAME: $PASS passed, $FAIL failed"; [ "$FAIL" -eq 0 ]' EXIT
-trap 'exit 130' INT TERM
+# (dash ignores the status of an EXIT trap's last command: hence the exit.)
+trap 'cleanup; echo "$NAME: $PASS passed, $FAIL failed"; [ "$FAIL" -eq 0 ] && exit 0; exit 1' EXIT
+trap 'FAIL=$((FAIL + 1)); exit 130' INT TERM
 
 ok()   { PASS=$((PASS + 1)); echo "ok - $*"; }
 fail() { FAIL=$((FAIL + 1)); echo "not ok - $*"; }

@@ -17,7 +17,7 @@ cleanup_users() {
     userdel "$U2" 2>/dev/null
     groupdel "$G" 2>/dev/null
 }
-trap 'cleanup_users; cleanup; echo "$NAME: $PASS passed, $FAIL failed"; [ "$FAIL" -eq 0 ]' EXIT
+trap 'cleanup_users; cleanup; echo "$NAME: $PASS passed, $FAIL failed"; [ "$FAIL" -eq 0 ] && exit 0; exit 1' EXIT
 groupadd "$G" && useradd -M -N -g "$G" "$U1" && useradd -M -N "$U2" || { fail "cannot create users"; exit 1; }
 chmod 755 "$T"
 as() { u=$1; shift; setpriv --reuid="$u" --regid="$(id -g "$u")" --clear-groups "$@"; }

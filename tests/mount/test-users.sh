@@ -8,7 +8,7 @@
 # large depot's reports were rendered.
 . "$(dirname "$0")/lib.sh"
 M2=$T/mnt2
-trap 'unmount_dir "$M2"; cleanup; echo "$NAME: $PASS passed, $FAIL failed"; [ "$FAIL" -eq 0 ]' EXIT
+trap 'unmount_dir "$M2"; cleanup; echo "$NAME: $PASS passed, $FAIL failed"; [ "$FAIL" -eq 0 ] && exit 0; exit 1' EXIT
 
 # in_mountinfo DIR: is DIR (a resolved path) a mountpoint, live or dead?
 # (mountpoint(1) and stat fail on a dead one, and hang on a hung one.)
