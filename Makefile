@@ -5,7 +5,9 @@
 #   make test       unit tests (plain and ASan+UBSan) and mounted tests
 #
 # Every target that builds first runs scripts/install-deps, which installs
-# the Debian packages that are missing (apt-get; sudo when not root).
+# the Debian packages that are missing (apt-get; sudo when not root).  run,
+# test and bench also turn on FUSE over io_uring where the kernel has it
+# (scripts/enable-uring).
 
 CC       ?= cc
 PKGS     := fuse3 sqlite3 jansson
@@ -87,12 +89,14 @@ build/asan/unit-tests: $(call asanobj,$(TEST_SRC)) build/asan/libdepot.a
 # daemon (the sanitized one) with real tools.  scripts/run-tests prints the
 # closing "N passed, N failed" line and fails if anything failed.
 test: all build/unit-tests build/asan/unit-tests build/asan/depotfs build/asan/depotctl
+	@scripts/enable-uring
 	@scripts/run-tests
 
 unit: build/unit-tests
 	build/unit-tests
 
 run: all
+	@scripts/enable-uring
 	@scripts/run-demo
 
 clean:

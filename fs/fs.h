@@ -176,6 +176,7 @@ struct fs_config {
     const char *db_path;
     int64_t mount_ns;       /* when the mount started (times of fixed directories) */
     int foreground;         /* log to stderr (else syslog) */
+    int uring;              /* take requests over io_uring when the kernel allows (-o uring=0: never) */
 };
 extern struct fs_config fs_config;
 

@@ -101,6 +101,7 @@
 #include "held.h"
 #include "walkers.h"
 #include "scratch.h"
+#include "uring.h"
 
 struct fs_config fs_config;
 
@@ -409,9 +410,8 @@ static void invalidate_inode(fuse_ino_t ino, off_t off)
 }
 
 /* Drops the kernel's cached attributes and pages of every attribute file
- * of (k, id), and the attributes of its directory.  Safe inside a write:
- * writes are direct I/O and hold no page lock; a read holding one is
- * answered by another worker thread. */
+ * of (k, id), and the attributes of its directory.  A read may hold a
+ * page's lock while its request waits: hence the notifiers (below). */
 static void invalidate_object(enum depot_kind k, int64_t id, int64_t module)
 {
     int row = fs_attr_row(k);
@@ -488,7 +488,7 @@ static void request_invalidate_all(void)
  * rename is answered: the kernel holds both directories' locks until it has
  * our reply, and fuse_lowlevel_notify_inval_entry takes the directory's
  * lock, so inside the rename it would deadlock.  There they are kept on the
- * thread's list and sent by ll_rename right after its reply.
+ * thread's list and sent after its reply (after_rename).
  */
 struct deferred_entry {
     fuse_ino_t parent;
@@ -519,17 +519,6 @@ static void invalidate_entry(fuse_ino_t parent, const char *name)
     deferred[ndeferred].parent = parent;
     snprintf(deferred[ndeferred].name, sizeof deferred[ndeferred].name, "%s", name);
     ndeferred++;
-}
-
-/* Sends the entry invalidations kept during a rename (after its reply). */
-static void flush_deferred(void)
-{
-    deferring = 0;
-    for (size_t i = 0; i < ndeferred; i++)
-        invalidate_entry(deferred[i].parent, deferred[i].name);
-    free(deferred);
-    deferred = NULL;
-    ndeferred = deferred_cap = 0;
 }
 
 static void invalidate_view_entry(void *ctx, ino_t parent, const char *name)
@@ -602,35 +591,237 @@ static void note_document(void)
     changes_fixed = 1;
 }
 
-/* Tells the kernel what the noted changes touched: every file of each
- * object, its entries in the views the kernel keeps (looked up on the
- * calling thread's own connection), the fixed directories.  Never called
- * holding the writer. */
+/* Tells the kernel what changes touched: every file of each object, its
+ * entries in the views the kernel keeps (looked up on connection d), the
+ * fixed directories; then the invalidation noted by note_begin ends. */
+static void tell_kernel(depot *d, const struct change *ch, size_t n, int fixed, int all)
+{
+    if (fixed)
+        invalidate_fixed_dirs();
+    for (size_t i = 0; i < n; i++) {
+        invalidate_object(ch[i].kind, ch[i].id, ch[i].module);
+        if (d)
+            fs_view_entries(d, ch[i].kind, ch[i].id, ch[i].kind == DK_ITEM ? ch[i].module : 0,
+                            invalidate_view_entry, NULL);
+        ino_t links[FS_VIEW_LINKS];
+        size_t nlinks = fs_view_link_inos(ch[i].kind, ch[i].id, links);
+        for (size_t j = 0; j < nlinks && session; j++)
+            fuse_lowlevel_notify_inval_inode(session, links[j], -1, 0);
+    }
+    if (all)
+        request_invalidate_all();
+    held_invalidation_end();
+}
+
+/*
+ * The notifiers: one thread per CPU that tells the kernel what a change
+ * touched, while the worker that made the change waits for it, at most
+ * NOTICE_WAIT_MS, and then replies.
+ *
+ * Why not on the worker itself.  An entry's invalidation takes its
+ * directory's lock, and a page's takes the page's lock; a program listing
+ * or looking up in that directory (or reading that page) holds it while its
+ * own request waits for a worker.  Read from /dev/fuse, any idle worker
+ * takes that request; over io_uring (uring.c) only the workers of the CPU
+ * the program runs on can, and if they are all waiting for such locks,
+ * nothing moves again.  A worker that waits for a notifier instead gives
+ * up after NOTICE_WAIT_MS: its reply then hands its ring entry the waiting
+ * request, the lock is released and the notices go out.  So a write
+ * returns after the kernel has dropped what it touched, except when another
+ * program is inside that very directory at that moment, and then a moment
+ * later (the invalidation counts as under way meanwhile, see held.c).  The
+ * notifier of the worker's CPU is chosen, so handing over costs a context
+ * switch, not a wake-up of another CPU.
+ */
+#define NOTICE_WAIT_MS 20
+
+struct notice_job {
+    struct change *changes;
+    size_t n;
+    int fixed, all;
+    fuse_ino_t ino;     /* or else: only this inode's attributes and pages */
+    int done;           /* told (under the notifier's lock) */
+    int abandoned;      /* its worker stopped waiting: the notifier frees it */
+    struct notice_job *next;
+};
+
+struct notifier {
+    pthread_t tid;
+    int started;
+    int cpu;
+    pthread_mutex_t lock;
+    pthread_cond_t work;    /* a job queued, or stop */
+    pthread_cond_t told;    /* a job done */
+    struct notice_job *head, *tail;
+    int stop;
+};
+
+static struct notifier *notifiers;
+static atomic_int nnotifiers;   /* running */
+static int notifier_slots;  /* initialized */
+
+static void run_job(depot *d, const struct notice_job *job)
+{
+    if (job->ino)
+        invalidate_inode(job->ino, 0);
+    else
+        tell_kernel(d, job->changes, job->n, job->fixed, job->all);
+}
+
+static void free_job(struct notice_job *job)
+{
+    free(job->changes);
+    free(job);
+}
+
+static void *notify_run(void *arg)
+{
+    struct notifier *n = arg;
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(n->cpu, &set);
+    pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+    pthread_mutex_lock(&n->lock);
+    for (;;) {
+        while (!n->head && !n->stop)
+            pthread_cond_wait(&n->work, &n->lock);
+        struct notice_job *job = n->head;
+        if (!job)
+            break;
+        n->head = job->next;
+        if (!n->head)
+            n->tail = NULL;
+        pthread_mutex_unlock(&n->lock);
+        run_job(fs_depot(), job);
+        pthread_mutex_lock(&n->lock);
+        job->done = 1;
+        if (job->abandoned) {
+            free_job(job);
+        } else {
+            pthread_cond_broadcast(&n->told);
+        }
+    }
+    pthread_mutex_unlock(&n->lock);
+    return NULL;
+}
+
+static void notifiers_start(void)
+{
+    int cpus = (int)sysconf(_SC_NPROCESSORS_CONF);
+    if (cpus < 1 || cpus > 1024 || notifiers)
+        return;
+    notifiers = calloc((size_t)cpus, sizeof *notifiers);
+    if (!notifiers)
+        return;
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    for (int i = 0; i < cpus; i++) {
+        struct notifier *n = &notifiers[i];
+        n->cpu = i;
+        pthread_mutex_init(&n->lock, NULL);
+        pthread_cond_init(&n->work, NULL);
+        pthread_cond_init(&n->told, &ca);
+        notifier_slots = i + 1;
+        n->started = pthread_create(&n->tid, NULL, notify_run, n) == 0;
+        if (!n->started)
+            break;
+        atomic_store(&nnotifiers, i + 1);
+    }
+    pthread_condattr_destroy(&ca);
+}
+
+static void notifiers_stop(void)
+{
+    atomic_store(&nnotifiers, 0);  /* flush_changes tells the kernel itself from now on */
+    for (int i = 0; i < notifier_slots; i++) {
+        struct notifier *n = &notifiers[i];
+        if (n->started) {
+            pthread_mutex_lock(&n->lock);
+            n->stop = 1;
+            pthread_cond_signal(&n->work);
+            pthread_mutex_unlock(&n->lock);
+            pthread_join(n->tid, NULL);
+        }
+        pthread_mutex_destroy(&n->lock);
+        pthread_cond_destroy(&n->work);
+        pthread_cond_destroy(&n->told);
+    }
+    free(notifiers);
+    notifiers = NULL;
+    notifier_slots = 0;
+}
+
+/* Hands job to the notifier of this CPU, and waits for it at most
+ * NOTICE_WAIT_MS, or not at all; without notifiers, runs it here. */
+static void hand_over(struct notice_job *job, int wait)
+{
+    int count = atomic_load(&nnotifiers);
+    if (!count) {
+        run_job(fs_depot_current(), job);
+        free_job(job);
+        return;
+    }
+    int cpu = sched_getcpu();
+    struct notifier *n = &notifiers[cpu >= 0 ? cpu % count : 0];
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_nsec += NOTICE_WAIT_MS * 1000000L;
+    until.tv_sec += until.tv_nsec / 1000000000L;
+    until.tv_nsec %= 1000000000L;
+    pthread_mutex_lock(&n->lock);
+    job->abandoned = !wait;
+    if (n->tail)
+        n->tail->next = job;
+    else
+        n->head = job;
+    n->tail = job;
+    pthread_cond_signal(&n->work);
+    if (wait) {
+        while (!job->done && pthread_cond_timedwait(&n->told, &n->lock, &until) != ETIMEDOUT)
+            ;
+        if (job->done)
+            free_job(job);
+        else
+            job->abandoned = 1;
+    }
+    pthread_mutex_unlock(&n->lock);
+}
+
+/* Tells the kernel what the noted changes touched (tell_kernel), through
+ * a notifier, or here during a rename, whose entries are only kept (see
+ * invalidate_entry).  Never called holding the writer. */
 static void flush_changes(void)
 {
     if (!changes_pending)
         return;
-    depot *d = fs_depot_current();
-    if (changes_fixed)
-        invalidate_fixed_dirs();
-    for (size_t i = 0; i < nchanges; i++) {
-        invalidate_object(changes[i].kind, changes[i].id, changes[i].module);
-        if (d)
-            fs_view_entries(d, changes[i].kind, changes[i].id,
-                            changes[i].kind == DK_ITEM ? changes[i].module : 0,
-                            invalidate_view_entry, NULL);
-        ino_t links[FS_VIEW_LINKS];
-        size_t nlinks = fs_view_link_inos(changes[i].kind, changes[i].id, links);
-        for (size_t j = 0; j < nlinks && session; j++)
-            fuse_lowlevel_notify_inval_inode(session, links[j], -1, 0);
+    struct notice_job *job = deferring ? NULL : calloc(1, sizeof *job);
+    if (job) {
+        *job = (struct notice_job){ .changes = changes, .n = nchanges, .fixed = changes_fixed,
+                                    .all = changes_all };
+        hand_over(job, 1);
+    } else {
+        tell_kernel(fs_depot_current(), changes, nchanges, changes_fixed, changes_all);
+        free(changes);
     }
-    if (changes_all)
-        request_invalidate_all();
-    free(changes);
     changes = NULL;
     nchanges = changes_cap = 0;
     changes_fixed = changes_all = changes_pending = 0;
-    held_invalidation_end();
+}
+
+/* Drops inode ino's attributes and pages, through a notifier: waiting for
+ * it (at most NOTICE_WAIT_MS) before a reply, not at all after one (a
+ * READ's own pages stay locked until its reply is committed, fs/uring.c). */
+static void invalidate_pages(fuse_ino_t ino, int wait)
+{
+    struct notice_job *job = calloc(1, sizeof *job);
+    if (!job) {
+        invalidate_inode(ino, 0);
+        return;
+    }
+    held_changed((ino_t)ino);
+    job->ino = ino;
+    hand_over(job, wait);
 }
 
 /* The watcher: external changes (PRAGMA data_version) and requested
@@ -787,13 +978,20 @@ static void ll_init(void *userdata, struct fuse_conn_info *conn)
     atomic_store(&watcher_stop, 0);
     if (pthread_create(&watcher, NULL, watch, NULL) != 0)
         fs_log(LOG_WARNING, "cannot start the change watcher: external changes show late");
+    notifiers_start();
+    if (fs_config.uring)
+        fs_uring_start(conn->max_write);
 }
 
 static void handles_free_all(void);
+static atomic_int after_renames;
 
 static void ll_destroy(void *userdata)
 {
     (void)userdata;
+    for (int i = 0; atomic_load(&after_renames) > 0 && i < 2000; i++)
+        usleep(1000);       /* a rename's notices, about 25 ms */
+    notifiers_stop();
     handles_free_all();     /* every worker has stopped */
     atomic_store(&watcher_stop, 1);
     pthread_mutex_lock(&pending_lock);
@@ -1278,7 +1476,7 @@ static void store_pages(fuse_ino_t ino, const struct fs_text *content)
     bv.buf[0].mem = (void *)fs_text_data(content);
     fuse_lowlevel_notify_store(session, ino, 0, &bv, 0);
     if (!held_quiet())
-        invalidate_inode(ino, 0);
+        invalidate_pages(ino, 1);
 }
 
 static int plans_temp(const struct fs_path *dir, const char *name);
@@ -1417,10 +1615,11 @@ static void ll_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
     if (log)
         pthread_mutex_unlock(&h->lock);
     /* The pages just filled hold this handle's snapshot: if anything has
-     * changed since it was taken, drop them again (now that the reply has
-     * filled and unlocked them), so later opens do not read an old value. */
+     * changed since it was taken, drop them again (once the reply has
+     * filled and unlocked them: not waited for), so later opens do not
+     * read an old value. */
     if (h->cached && held_generation() != h->generation)
-        invalidate_inode(ino, 0);
+        invalidate_pages(ino, 0);
     atomic_fetch_sub(&h->replying, 1);
 }
 
@@ -1689,7 +1888,7 @@ static void ll_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
     /* The last cached reader after a change: the size it pinned may be
      * stale now, so the kernel must ask again. */
     if (h->cached && held_reader_close(ino) == 0 && held_generation() != h->generation)
-        invalidate_inode(ino, 0);
+        invalidate_pages(ino, 1);
     handle_free(h);
     fuse_reply_err(req, 0);
 }
@@ -2163,9 +2362,9 @@ static int rename_in(fuse_req_t req, depot *d, fuse_ino_t parent, const char *na
  * without waiting for the rename to end, so a notice sent at once may come
  * before the move and miss it (it then finds nothing, or the negative entry
  * mv's own stat left).  So the notice is sent again at growing intervals
- * for about 25 ms, on this worker thread: the caller has its reply.  Until
- * the first notice after the move lands, the new name may still read as
- * the old link, with the old directory's target (README, "Writing").
+ * for about 25 ms.  Until the first notice after the move lands, the new
+ * name may still read as the old link, with the old directory's target
+ * (README, "Writing").
  */
 static void settle_moved(fuse_ino_t parent, const char *name)
 {
@@ -2173,6 +2372,65 @@ static void settle_moved(fuse_ino_t parent, const char *name)
         fuse_lowlevel_notify_inval_entry(session, parent, name, strlen(name));
         usleep(wait);
     }
+}
+
+/*
+ * What a rename leaves to do after its reply: the entries it kept
+ * (invalidate_entry) and, after a transfer, settle_moved.  It is done on a
+ * thread of its own, not on the worker that answered: over io_uring the
+ * reply hands that worker's ring entry the next request from the same CPU,
+ * often the same program's, and if that request holds a directory lock the
+ * notice needs (a lookup in the directory), the worker would wait for a
+ * request only it can answer.  ll_destroy waits for these threads
+ * (after_renames counts them).
+ */
+struct after_rename {
+    struct deferred_entry *entries;
+    size_t n;
+    int moved;
+    fuse_ino_t parent;
+    char name[FS_NAME_MAX + 1];
+};
+
+static void *after_rename_run(void *arg)
+{
+    struct after_rename *a = arg;
+    for (size_t i = 0; session && i < a->n; i++)
+        fuse_lowlevel_notify_inval_entry(session, a->entries[i].parent, a->entries[i].name,
+                                         strlen(a->entries[i].name));
+    if (a->moved)
+        settle_moved(a->parent, a->name);
+    free(a->entries);
+    free(a);
+    atomic_fetch_sub(&after_renames, 1);
+    return NULL;
+}
+
+static void after_rename(int moved, fuse_ino_t parent, const char *name)
+{
+    int started = !ndeferred && !moved;     /* nothing to do */
+    struct after_rename *a = started ? NULL : calloc(1, sizeof *a);
+    pthread_attr_t attr;
+    if (a && pthread_attr_init(&attr) == 0) {
+        *a = (struct after_rename){ deferred, ndeferred, moved, parent, "" };
+        snprintf(a->name, sizeof a->name, "%s", name);
+        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        atomic_fetch_add(&after_renames, 1);
+        pthread_t t;
+        started = pthread_create(&t, &attr, after_rename_run, a) == 0;
+        if (!started)
+            atomic_fetch_sub(&after_renames, 1);
+        pthread_attr_destroy(&attr);
+    }
+    if (!started) {
+        /* The watcher drops every entry instead (not here: see above). */
+        free(a);
+        free(deferred);
+        request_invalidate_all();
+    }
+    deferring = 0;
+    deferred = NULL;
+    ndeferred = deferred_cap = 0;
 }
 
 /* While a rename is answered the kernel holds both directories' locks, so
@@ -2195,9 +2453,7 @@ static void ll_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
         rc = g;
     flush_changes();
     fuse_reply_err(req, -rc);
-    flush_deferred();
-    if (moved)
-        settle_moved(newparent, newname);
+    after_rename(moved, newparent, newname);
 }
 
 static void ll_statfs(fuse_req_t req, fuse_ino_t ino)

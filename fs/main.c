@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "fs.h"
+#include "uring.h"
 
 #define DEPOTFS_VERSION "0.1.0"
 
@@ -39,6 +40,7 @@ struct options {
     char *today;
     char *group;
     char *sync;
+    char *uring;
     char *mnt;      /* the mountpoint as given (libfuse parses it too) */
     int ro;
     int allow_other;
@@ -53,6 +55,7 @@ static const struct fuse_opt option_spec[] = {
     { "today=%s", offsetof(struct options, today), 0 },
     { "group=%s", offsetof(struct options, group), 0 },
     { "sync=%s", offsetof(struct options, sync), 0 },
+    { "uring=%s", offsetof(struct options, uring), 0 },
     FUSE_OPT_KEY("ro", KEY_RO),
     FUSE_OPT_KEY("allow_other", KEY_ALLOW_OTHER),
     FUSE_OPT_KEY("-h", KEY_HELP),
@@ -110,6 +113,8 @@ static void usage(FILE *f)
         "  -o group=NAME      writable files are also writable by group NAME\n"
         "  -o sync=normal     faster writes, durable against a power cut only from the\n"
         "                     next fsync() (default sync=full: durable when write returns)\n"
+        "  -o uring=0         read requests from /dev/fuse even where the kernel offers\n"
+        "                     FUSE over io_uring (default uring=1: use it when allowed)\n"
         "  -o allow_other     let other users in (the kernel checks permission bits)\n"
         "  -h, --help         this help;  -V, --version  the version\n"
         "\n"
@@ -231,6 +236,11 @@ int main(int argc, char *argv[])
         goto out_cmd;
     }
     fs_config.sync_normal = o.sync && !strcmp(o.sync, "normal");
+    if (o.uring && strcmp(o.uring, "0") && strcmp(o.uring, "1")) {
+        fprintf(stderr, "depotfs: option uring: '%s' is neither 0 nor 1\n", o.uring);
+        goto out_cmd;
+    }
+    fs_config.uring = !cmd.singlethread && !(o.uring && !strcmp(o.uring, "0"));
     fs_config.uid = getuid();
     fs_config.gid = getgid();
     if (o.group) {
@@ -329,6 +339,8 @@ int main(int argc, char *argv[])
         goto out_session;
     if (fuse_session_mount(se, cmd.mountpoint) != 0)
         goto out_signals;
+    if (fs_config.uring && fs_uring_setup(se) != 0)
+        fs_config.uring = 0;
     if (fuse_daemonize(cmd.foreground) != 0)
         goto out_unmount;
     if (cmd.singlethread) {
@@ -348,6 +360,7 @@ int main(int argc, char *argv[])
     }
 out_unmount:
     fuse_session_unmount(se);
+    fs_uring_stop();
 out_signals:
     fuse_remove_signal_handlers(se);
 out_session:
@@ -361,6 +374,7 @@ out_args:
     free(o.today);
     free(o.group);
     free(o.sync);
+    free(o.uring);
     free(o.mnt);
     free((char *)fs_config.db_path);
     return ret;

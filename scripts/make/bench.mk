@@ -12,4 +12,5 @@
 # (otherwise it falls back to /dev/shm and says that cold runs are warm).
 .PHONY: bench
 bench: build/depotfs build/depotctl
+	@scripts/enable-uring
 	ITEMS='$(ITEMS)' ROUNDS='$(ROUNDS)' BIG='$(BIG)' scripts/bench

@@ -60,7 +60,9 @@ check_eq() {
 }
 
 # mount_depot [ITEMS] [extra depotfs args...]: seed and mount.  $VALGRIND,
-# if set, is a command prefix for the daemon (make valgrind).
+# if set, is a command prefix for the daemon (make valgrind);
+# $DEPOTFS_OPTS, more daemon options for every mount (run-tests runs some
+# suites again with -o uring=0).
 mount_depot() {
     items=${1:-2000}
     [ $# -gt 0 ] && shift
@@ -68,7 +70,8 @@ mount_depot() {
     if [ ! -e "$DB" ]; then
         "$DEPOTCTL" seed "$DB" --items "$items" --seed 1 >/dev/null || { fail "seed"; exit 1; }
     fi
-    ${VALGRIND:-} "$DEPOTFS" -f -o today="$TODAY" "$@" "$DB" "$M" >"$LOG" 2>&1 &
+    # shellcheck disable=SC2086
+    ${VALGRIND:-} "$DEPOTFS" -f -o today="$TODAY" ${DEPOTFS_OPTS:-} "$@" "$DB" "$M" >"$LOG" 2>&1 &
     DPID=$!
     i=0
     while ! mountpoint -q "$M"; do
