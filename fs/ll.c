@@ -19,7 +19,8 @@
  *    day.  After every accepted change, before the write() returns, the
  *    attributes and pages of every attribute file of each object the change
  *    touched (as its journal rows name them, cascades included) are
- *    invalidated (fuse_lowlevel_notify_inval_inode).  A category change
+ *    invalidated (fuse_lowlevel_notify_inval_inode; by a notifier thread
+ *    the writer waits for, see "the notifiers").  A category change
  *    moves every item's expiry, so it invalidates the whole tree (below).
  *  - Summaries, reports, logs, documents, directories that list objects,
  *    a year's plan.json: attributes never cached, so size and mtime are
