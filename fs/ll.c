@@ -107,7 +107,7 @@
 struct fs_config fs_config;
 
 
-static struct fuse_session *session;
+static struct fuse_session *_Atomic session;   /* NULL once the loop has ended */
 
 /* ---- the depot connection of each thread ---- */
 
