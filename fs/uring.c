@@ -19,9 +19,13 @@
  * on a copy laid out as /dev/fuse would (header, per-op header, payload).
  * The reply comes back through the session's custom writev
  * (fuse_session_custom_io): when its unique id is the one this thread is
- * answering, it is copied into the ring entry and committed, which also
- * fetches the next request; everything else (invalidations, replies to
- * requests read from /dev/fuse) is written to /dev/fuse as before.
+ * answering, it is copied into the ring entry, committed once the handler
+ * has returned (which also fetches the next request, see serve);
+ * everything else (invalidations, replies to requests read from /dev/fuse)
+ * is written to /dev/fuse as before.  libfuse's INIT reply does not ask for
+ * io_uring (FUSE_OVER_IO_URING): with the module parameter on, the kernel
+ * takes registrations all the same, and requests keep coming through
+ * /dev/fuse until the rings are ready instead of waiting for them.
  *
  * The /dev/fuse loop keeps running: INIT, the requests sent before every
  * queue has an entry, FORGETs and INTERRUPTs come that way.  The kernel
@@ -34,7 +38,8 @@
  *
  * A request whose handler blocks holds its thread; another thread of the
  * same CPU takes the next one (FS_URING_THREADS per CPU, like the idle
- * threads of libfuse's loop).
+ * threads of libfuse's loop).  A handler must never wait for what only a
+ * request of its own CPU could give: ll.c's notifiers are there for that.
  */
 #include "uring.h"
 
@@ -87,6 +92,9 @@ struct cmd_req {                    /* in the SQE's 80-byte command area */
 #define SQE_SIZE 128                /* IORING_SETUP_SQE128 */
 #define SQE_CMD_OFFSET 48
 
+_Static_assert(sizeof(struct req_header) == 288, "the kernel's struct fuse_uring_req_header");
+_Static_assert(sizeof(struct cmd_req) <= SQE_SIZE - SQE_CMD_OFFSET, "the SQE's command area");
+
 /* ---- one thread: its io_uring and its ring entry ---- */
 
 struct uthread {
@@ -97,7 +105,7 @@ struct uthread {
     /* the submission and completion rings, mapped */
     void *sq_map, *cq_map, *sqes;
     size_t sq_map_len, cq_map_len, sqes_len;
-    _Atomic unsigned *sq_head, *sq_tail, *cq_head, *cq_tail;
+    _Atomic unsigned *sq_tail, *cq_head, *cq_tail;   /* one submission at a time: no full SQ */
     unsigned *sq_mask, *sq_array, *cq_mask;
     struct io_uring_cqe *cqes;
     /* the entry: what the kernel fills and reads back */
@@ -107,7 +115,6 @@ struct uthread {
     struct iovec iov[2];
     /* the request being answered, laid out as /dev/fuse would give it */
     char *req;
-    size_t req_len;
     uint64_t unique;
     int answered;
     int served;                     /* has served a request */
@@ -180,7 +187,6 @@ static int ring_setup(struct uthread *t)
         goto fail;
     }
     char *sq = t->sq_map, *cq = t->cq_map;
-    t->sq_head = (_Atomic unsigned *)(sq + p.sq_off.head);
     t->sq_tail = (_Atomic unsigned *)(sq + p.sq_off.tail);
     t->sq_mask = (unsigned *)(sq + p.sq_off.ring_mask);
     t->sq_array = (unsigned *)(sq + p.sq_off.array);
