@@ -38,7 +38,7 @@
  *
  * A request whose handler blocks holds its thread; another thread of the
  * same CPU takes the next one (FS_URING_THREADS per CPU, like the idle
- * threads of libfuse's loop).  A handler must never wait for what only a
+ * threads of libfuse's loop; one for a CPU that is not online).  A handler must never wait for what only a
  * request of its own CPU could give: ll.c's notifiers are there for that.
  */
 #include "uring.h"
@@ -397,8 +397,9 @@ static void *serve(void *arg)
     }
     if (res < 0 && res != -ENOTCONN && res != -EOPNOTSUPP && res != -ECONNABORTED
         && res != -ECANCELED)
-        fs_log(LOG_WARNING, "io_uring queue %d: %s; /dev/fuse serves its requests",
-               t->qid, strerror(-res));
+        fs_log(LOG_WARNING, "io_uring queue %d: %s; %s", t->qid, strerror(-res),
+               t->served ? "this thread stops, the others of its CPU serve"
+                         : "requests keep coming through /dev/fuse");
     self = NULL;
     return NULL;
 }
@@ -448,14 +449,28 @@ void fs_uring_start(unsigned max_write)
     size_t payload = max_write > 8192 ? max_write : 8192;
     if (payload < 32 * 4096)
         payload = 32 * 4096;         /* the kernel asks for max(max_write, max_pages pages) */
-    threads = calloc((size_t)cpus * FS_URING_THREADS, sizeof *threads);
+    /* FS_URING_THREADS for each CPU this daemon may run on; one for a CPU
+     * that is possible but offline (or not ours), which the kernel wants
+     * an entry for all the same (a VM may say 64 possible for 2 online). */
+    cpu_set_t ours;
+    if (sched_getaffinity(0, sizeof ours, &ours) != 0)
+        return;
+    int per[1024], total = 0;
+    for (int q = 0; q < cpus; q++)
+        total += per[q] = q < CPU_SETSIZE && CPU_ISSET(q, &ours) ? FS_URING_THREADS : 1;
+    threads = calloc((size_t)total, sizeof *threads);
     if (!threads)
         return;
-    nthreads = cpus * FS_URING_THREADS;
+    nthreads = total;
     int ok = 1;
-    for (int i = 0; i < nthreads; i++) {
+    for (int i = 0, q = 0, k = 0; i < nthreads; i++) {
         struct uthread *t = &threads[i];
-        t->qid = i / FS_URING_THREADS;
+        if (k == per[q]) {
+            q++;
+            k = 0;
+        }
+        k++;
+        t->qid = q;
         t->ring_fd = -1;
         t->payload_len = payload;
         t->payload = malloc(payload);
