@@ -622,10 +622,12 @@ static void tell_kernel(depot *d, const struct change *ch, size_t n, int fixed, 
  * Why not on the worker itself.  An entry's invalidation takes its
  * directory's lock, and a page's takes the page's lock; a program listing
  * or looking up in that directory (or reading that page) holds it while its
- * own request waits for a worker.  Read from /dev/fuse, any idle worker
- * takes that request; over io_uring (uring.c) only the workers of the CPU
- * the program runs on can, and if they are all waiting for such locks,
- * nothing moves again.  A worker that waits for a notifier instead gives
+ * own request waits for a worker.  Read from /dev/fuse, another worker
+ * takes that request, as long as libfuse's pool (10 threads) is not all
+ * waiting; over io_uring (uring.c) only the workers of the CPU the program
+ * runs on can.  When they are all waiting for such locks, nothing moves
+ * again: 24 programs writing and listing in the same views did that to
+ * both (tests/mount/test-uring.sh).  A worker that waits for a notifier instead gives
  * up after NOTICE_WAIT_MS: its reply then hands its ring entry the waiting
  * request, the lock is released and the notices go out.  So a write
  * returns after the kernel has dropped what it touched, except when another
@@ -2378,12 +2380,10 @@ static void settle_moved(fuse_ino_t parent, const char *name)
 /*
  * What a rename leaves to do after its reply: the entries it kept
  * (invalidate_entry) and, after a transfer, settle_moved.  It is done on a
- * thread of its own, not on the worker that answered: over io_uring the
- * reply hands that worker's ring entry the next request from the same CPU,
- * often the same program's, and if that request holds a directory lock the
- * notice needs (a lookup in the directory), the worker would wait for a
- * request only it can answer.  ll_destroy waits for these threads
- * (after_renames counts them).
+ * thread of its own, not on the worker that answered: over io_uring a
+ * reply reaches the kernel only when the handler returns (fs/uring.c), and
+ * until then the rename holds the very directory locks these notices take.
+ * ll_destroy waits for these threads (after_renames counts them).
  */
 struct after_rename {
     struct deferred_entry *entries;
