@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "fs.h"
+#include "keeper.h"
 #include "uring.h"
 
 #define DEPOTFS_VERSION "0.1.0"
@@ -343,6 +344,7 @@ int main(int argc, char *argv[])
         fs_config.uring = 0;
     if (fuse_daemonize(cmd.foreground) != 0)
         goto out_unmount;
+    fs_keeper_start(cmd.mountpoint);
     if (cmd.singlethread) {
         ret = loop_status(fuse_session_loop(se));
     } else {
