@@ -16,15 +16,16 @@
  * keep the connection alive) and sleeps until the daemon's main thread
  * dies (PR_SET_PDEATHSIG).  If the daemon is then gone, the kernel has
  * ended the connection itself and the keeper just exits.  If the process
- * is still there a moment later, it is stuck: the keeper writes to the
+ * still holds /dev/fuse a moment later, it is stuck: the keeper writes to the
  * connection's abort file (/sys/fs/fuse/connections/N/abort, mounting
  * that filesystem if it must and may), as umount -f would.  The connection
- * is named while the daemon's /proc entry exists, so its number cannot
- * have been reused (a path could: another mount may sit there by now).
+ * is named while the daemon holds its /dev/fuse, so its number cannot have
+ * been reused (a path could: another mount may sit there by now).
  * SIGINT, SIGTERM or SIGHUP end the keeper too.
  */
 #include "keeper.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -62,11 +63,49 @@ static unsigned long mount_dev(const char *mountpoint)
     return dev;
 }
 
-static int exists(pid_t pid)
+/* Does directory dir (a /proc .../fd) list /dev/fuse? */
+static int lists_fuse(const char *dir)
 {
-    char path[64];
-    snprintf(path, sizeof path, "/proc/%ld", (long)pid);
-    return access(path, F_OK) == 0;
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    int found = 0;
+    struct dirent *e;
+    while (!found && (e = readdir(d))) {
+        char link[PATH_MAX + 256], target[32];
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(link, sizeof link, "%s/%s", dir, e->d_name);
+        ssize_t n = readlink(link, target, sizeof target - 1);
+        found = n == 9 && !memcmp(target, "/dev/fuse", 9);
+    }
+    closedir(d);
+    return found;
+}
+
+/* Does process pid still hold /dev/fuse open, through any of its threads?
+ * Not just "is its /proc entry there": a daemon that exited normally stays
+ * a zombie, with no file open, until its parent reaps it, and its
+ * connection's number may already belong to a new mount.  (Once the main
+ * thread is dead, only the other threads' entries list the files.) */
+static int holds_fuse(pid_t pid)
+{
+    char dir[64];
+    snprintf(dir, sizeof dir, "/proc/%ld/task", (long)pid);
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    int found = 0;
+    struct dirent *e;
+    while (!found && (e = readdir(d))) {
+        char fds[352];
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(fds, sizeof fds, "%s/%s/fd", dir, e->d_name);
+        found = lists_fuse(fds);
+    }
+    closedir(d);
+    return found;
 }
 
 static int write_abort(const char *path)
@@ -98,11 +137,11 @@ static void keep(pid_t daemon, unsigned long dev)
             return;
     }
     /* The main thread is gone: give the process a moment to end. */
-    for (int i = 0; i < 20 && exists(daemon); i++) {
+    for (int i = 0; i < 20 && holds_fuse(daemon); i++) {
         struct timespec ts = { 0, 25 * 1000000L };
         nanosleep(&ts, NULL);
     }
-    if (!exists(daemon))
+    if (!holds_fuse(daemon))
         return;
     if (write_abort(path) != 0 && access("/sys/fs/fuse/connections", F_OK) == 0
         && mount("fusectl", "/sys/fs/fuse/connections", "fusectl", 0, NULL) == 0)

@@ -229,6 +229,30 @@ if [ "$(id -u)" -ne 0 ]; then
     echo "ok - # skip: the kill -9 storm needs root (umount -f if it fails)"
     exit 0
 fi
+# A daemon that has exited but is not reaped yet (a zombie, its files
+# closed: a daemonized one whose new parent does not reap, or one whose
+# parent is busy) must not make its keeper take down the next mount, which
+# may get the same connection number.  Both kinds, each followed at once
+# by a new mount.
+for kind in daemonized child; do
+    if [ $kind = daemonized ]; then
+        "$DEPOTFS" -o today="$TODAY" "$DB" "$M" || fail "daemonized mount"
+        fusermount3 -u "$M"
+    else
+        mount_depot 2000
+        old=$DPID
+        DPID=""
+        fusermount3 -u "$M"
+        i=0
+        while alive "$old" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+    fi
+    mount_depot 2000
+    sleep 1.5
+    check "a new mount outlives the keeper of an exited $kind daemon not yet reaped" exercise
+    unmount_depot
+    [ $kind = child ] && wait "$old" 2>/dev/null
+done
+
 rm -f "$T"/out.* "$T"/err.*
 mount_depot 2000
 storm 8
