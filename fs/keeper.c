@@ -15,17 +15,16 @@
  * thread.  The keeper closes every file (above all /dev/fuse, which would
  * keep the connection alive) and sleeps until the daemon's main thread
  * dies (PR_SET_PDEATHSIG).  If the daemon is then gone, the kernel has
- * ended the connection itself and the keeper just exits.  If the process
- * still holds /dev/fuse a moment later, it is stuck: the keeper writes to the
+ * ended the connection itself and the keeper just exits.  If threads of it
+ * still live a moment later, it is stuck: the keeper writes to the
  * connection's abort file (/sys/fs/fuse/connections/N/abort, mounting
  * that filesystem if it must and may), as umount -f would.  The connection
- * is named while the daemon holds its /dev/fuse, so its number cannot have
- * been reused (a path could: another mount may sit there by now).
+ * is named while those threads hold its /dev/fuse, so its number cannot
+ * have been reused (a path could: another mount may sit there by now).
  * SIGINT, SIGTERM or SIGHUP end the keeper too.
  */
 #include "keeper.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -40,13 +39,10 @@
 #include <time.h>
 #include <unistd.h>
 
-/* The device number of the newest mount at mountpoint (resolved), from
- * /proc/self/mountinfo, without touching the mount itself (the daemon
- * does not answer yet).  0 if none. */
-static unsigned long mount_dev(const char *mountpoint)
+unsigned long fs_mount_dev(const char *path)
 {
     char real[PATH_MAX], line[8192];
-    if (!realpath(mountpoint, real))
+    if (!realpath(path, real))
         return 0;
     FILE *f = fopen("/proc/self/mountinfo", "r");
     if (!f)
@@ -63,49 +59,24 @@ static unsigned long mount_dev(const char *mountpoint)
     return dev;
 }
 
-/* Does directory dir (a /proc .../fd) list /dev/fuse? */
-static int lists_fuse(const char *dir)
+/* Is process pid stuck dying: its main thread dead, other threads alive?
+ * Those threads share its files, /dev/fuse among them, so the connection
+ * (and its number) is still its own.  Not just "is its /proc entry
+ * there": a daemon that exited normally stays a zombie (one thread, no
+ * file open) until its parent reaps it, and its connection's number may
+ * already belong to a new mount. */
+static int stuck_dying(pid_t pid)
 {
-    DIR *d = opendir(dir);
-    if (!d)
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
         return 0;
-    int found = 0;
-    struct dirent *e;
-    while (!found && (e = readdir(d))) {
-        char link[PATH_MAX + 256], target[32];
-        if (e->d_name[0] == '.')
-            continue;
-        snprintf(link, sizeof link, "%s/%s", dir, e->d_name);
-        ssize_t n = readlink(link, target, sizeof target - 1);
-        found = n == 9 && !memcmp(target, "/dev/fuse", 9);
-    }
-    closedir(d);
-    return found;
-}
-
-/* Does process pid still hold /dev/fuse open, through any of its threads?
- * Not just "is its /proc entry there": a daemon that exited normally stays
- * a zombie, with no file open, until its parent reaps it, and its
- * connection's number may already belong to a new mount.  (Once the main
- * thread is dead, only the other threads' entries list the files.) */
-static int holds_fuse(pid_t pid)
-{
-    char dir[64];
-    snprintf(dir, sizeof dir, "/proc/%ld/task", (long)pid);
-    DIR *d = opendir(dir);
-    if (!d)
-        return 0;
-    int found = 0;
-    struct dirent *e;
-    while (!found && (e = readdir(d))) {
-        char fds[352];
-        if (e->d_name[0] == '.')
-            continue;
-        snprintf(fds, sizeof fds, "%s/%s/fd", dir, e->d_name);
-        found = lists_fuse(fds);
-    }
-    closedir(d);
-    return found;
+    int threads = 0;
+    while (fgets(line, sizeof line, f) && sscanf(line, "Threads: %d", &threads) != 1)
+        ;
+    fclose(f);
+    return threads > 1;
 }
 
 static int write_abort(const char *path)
@@ -137,11 +108,11 @@ static void keep(pid_t daemon, unsigned long dev)
             return;
     }
     /* The main thread is gone: give the process a moment to end. */
-    for (int i = 0; i < 20 && holds_fuse(daemon); i++) {
+    for (int i = 0; i < 20 && stuck_dying(daemon); i++) {
         struct timespec ts = { 0, 25 * 1000000L };
         nanosleep(&ts, NULL);
     }
-    if (!holds_fuse(daemon))
+    if (!stuck_dying(daemon))
         return;
     if (write_abort(path) != 0 && access("/sys/fs/fuse/connections", F_OK) == 0
         && mount("fusectl", "/sys/fs/fuse/connections", "fusectl", 0, NULL) == 0)
@@ -150,7 +121,7 @@ static void keep(pid_t daemon, unsigned long dev)
 
 void fs_keeper_start(const char *mountpoint)
 {
-    unsigned long dev = mount_dev(mountpoint);
+    unsigned long dev = fs_mount_dev(mountpoint);
     if (!dev)
         return;
     pid_t daemon = getpid();

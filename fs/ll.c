@@ -665,9 +665,9 @@ static int notifier_slots;  /* initialized */
 
 static void run_job(depot *d, const struct notice_job *job)
 {
-    if (job->ino)
-        invalidate_inode(job->ino, 0);
-    else
+    if (job->ino && session)        /* held_changed was called when it was handed over */
+        fuse_lowlevel_notify_inval_inode(session, job->ino, 0, 0);
+    else if (!job->ino)
         tell_kernel(d, job->changes, job->n, job->fixed, job->all);
 }
 

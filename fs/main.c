@@ -122,26 +122,6 @@ static void usage(FILE *f)
         "Other -o options are libfuse's (see mount.fuse3(8)).\n");
 }
 
-/* Is path (resolved) already a mount point?  Reads /proc/self/mountinfo. */
-static int is_mounted(const char *path)
-{
-    char real[PATH_MAX], line[8192];
-    if (!realpath(path, real))
-        return 0;
-    FILE *f = fopen("/proc/self/mountinfo", "r");
-    if (!f)
-        return 0;
-    int found = 0;
-    while (!found && fgets(line, sizeof line, f)) {
-        char mnt[PATH_MAX];
-        /* id parent major:minor root mountpoint ... */
-        if (sscanf(line, "%*s %*s %*s %*s %4095s", mnt) == 1 && !strcmp(mnt, real))
-            found = 1;
-    }
-    fclose(f);
-    return found;
-}
-
 /* Is path the mountpoint of a FUSE mount whose daemon died (kill -9)?
  * Then the kernel answers ENOTCONN; statfs is never answered from a cache. */
 static int is_dead_mount(const char *path)
@@ -301,7 +281,7 @@ int main(int argc, char *argv[])
             goto out_cmd;
         }
     }
-    if (is_mounted(cmd.mountpoint)) {
+    if (fs_mount_dev(cmd.mountpoint)) {
         fprintf(stderr, "depotfs: cannot mount on '%s': mountpoint is busy (already mounted;"
                 " if its daemon died, 'fusermount3 -u %s' first)\n", cmd.mountpoint,
                 cmd.mountpoint);

@@ -116,6 +116,7 @@ struct uthread {
     /* the request being answered, laid out as /dev/fuse would give it */
     char *req;
     uint64_t unique;
+    uint32_t opcode;
     int answered;
     int served;                     /* has served a request */
 };
@@ -303,6 +304,7 @@ static int take_request(struct uthread *t)
     memcpy(&in, t->hdr.in_out, sizeof in);
     size_t pay = t->hdr.ent.payload_sz;
     t->unique = in.unique;
+    t->opcode = in.opcode;
     t->answered = 0;
     if (in.len < sizeof in + pay || in.len - sizeof in - pay > URING_OP_IN_SZ
         || pay > t->payload_len)
@@ -389,9 +391,13 @@ static void *serve(void *arg)
          * after its reply and blocked, that request would be stranded on a
          * thread that does not come back for it (the kernel cannot even
          * abort such a request).  Nothing is done after a reply in ll.c. */
-        idle_policy(1);
+        /* A release's reply wakes no one: no need to stay on this CPU. */
+        int waited = t->opcode != FUSE_RELEASE && t->opcode != FUSE_RELEASEDIR;
+        if (waited)
+            idle_policy(1);
         res = submit_cmd(t, CMD_COMMIT_AND_FETCH, t->unique);
-        idle_policy(0);
+        if (waited)
+            idle_policy(0);
         if (res == 0)
             res = wait_cqe(t);
     }

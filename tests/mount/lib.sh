@@ -22,8 +22,12 @@ PASS=0
 FAIL=0
 DPID=""
 
+# mounted DIR: is DIR a mountpoint, even of a dead FUSE mount (mountpoint(1)
+# stats it and gets ENOTCONN there)?  $T's paths have no blanks to escape.
+mounted() { grep -q " $1 " /proc/self/mountinfo; }
+
 cleanup() {
-    if mountpoint -q "$M" 2>/dev/null; then
+    if mounted "$M"; then
         fusermount3 -u "$M" 2>/dev/null || fusermount3 -uz "$M" 2>/dev/null || umount -l "$M" 2>/dev/null
     fi
     if [ -n "$DPID" ]; then
