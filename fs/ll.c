@@ -253,6 +253,7 @@ static int group_sync(uint64_t mine)
 static depot *writer_take(void)
 {
     fs_depot();     /* begins the request: generation, the thread's snapshot ended */
+    fs_uring_busy();
     pthread_mutex_lock(&writer_lock);
     if (!writer_open())
         pthread_mutex_unlock(&writer_lock);

@@ -31,6 +31,19 @@ alive() { st=$(ps -o stat= -p "$1" 2>/dev/null); [ -n "$st" ] && [ "${st#Z}" = "
 # said_uring: the daemon's threads that served a request from a ring are
 # named uring-cpuN (fs/uring.c).
 said_uring() { cat /proc/"$DPID"/task/*/comm 2>/dev/null | grep -q '^uring-cpu'; }
+# idle_waiters: every such thread, the daemon being idle, waits for its
+# next request as SCHED_IDLE (policy 5, field 41 of stat; fs/uring.c,
+# set_idle): one waiting as SCHED_OTHER keeps its CPU from counting as
+# idle, and the program its neighbour answers moves to another CPU.
+idle_waiters() {
+    n=0
+    for t in /proc/"$DPID"/task/*; do
+        grep -q '^uring-cpu' "$t/comm" 2>/dev/null || continue
+        [ "$(sed 's/.*) //' "$t/stat" | cut -d' ' -f39)" = 5 ] || return 1
+        n=$((n + 1))
+    done
+    [ $n -gt 0 ]
+}
 
 # A value read and written, so that requests of every kind have come.
 exercise() {
@@ -53,6 +66,7 @@ if [ $HAVE -eq 1 ] && set_param Y; then
     mount_depot 2000
     check "a read and a write work over io_uring" exercise
     check "requests come over io_uring (threads uring-cpuN served them)" said_uring
+    check "the rings' threads wait for requests as SCHED_IDLE" idle_waiters
     # A daemon stopped by SIGTERM unmounts and exits (the queues' threads end).
     kill -TERM "$DPID"
     i=0
@@ -69,7 +83,7 @@ if [ $HAVE -eq 1 ] && set_param Y; then
     unmount_depot
 
     # A daemon that could not take its threads back from SCHED_IDLE (no
-    # CAP_SYS_NICE, RLIMIT_NICE 0) uses no rings (fs/uring.c, idle_policy).
+    # CAP_SYS_NICE, RLIMIT_NICE 0) uses no rings (fs/uring.c, set_idle).
     if command -v setpriv >/dev/null && command -v prlimit >/dev/null; then
         # (prlimit and setpriv exec the daemon: $DPID stays its pid)
         saved=${VALGRIND:-}
