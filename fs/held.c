@@ -33,8 +33,9 @@
  *     end) are harmless: a short read sets the size back.
  *
  * A cached open also puts its snapshot in the page cache (store_pages in
- * ll.c), so that no READ follows; pages filled by a handle whose snapshot
- * an invalidation has since overtaken are dropped again.
+ * ll.c), so that no READ follows, unless it put them there since the last
+ * change already (held_pages_fresh); pages filled by a handle whose
+ * snapshot an invalidation has since overtaken are dropped again.
  *
  * A stale size can only make an open choose direct I/O: slower, never wrong.
  */
@@ -207,6 +208,32 @@ static int settled(ino_t ino)
     uint32_t now = now_ms();
     return now - atomic_load(&changed_ms[told_hash(ino) >> (64 - TOLD_BUCKET_BITS)]) >= SETTLE_MS
         && now - atomic_load(&all_changed_ms) >= SETTLE_MS;
+}
+
+/* When each value file's pages were last put in the page cache
+ * (store_pages in ll.c), by the same hash.  A hint only: pages the kernel
+ * holds are never stale (every change drops them, and pages filled around a
+ * change are dropped again), so pages stored after the value's last change
+ * are still its value, unless the kernel evicted them, and then a READ
+ * fills them again.  A collision makes an open skip storing pages it
+ * should have stored: a READ follows, never a wrong value. */
+static _Atomic uint32_t stored_ms[1u << TOLD_BUCKET_BITS];
+
+static int after(uint32_t a, uint32_t b)
+{
+    return (int32_t)(a - b) > 0;
+}
+
+int held_pages_fresh(ino_t ino)
+{
+    size_t b = told_hash(ino) >> (64 - TOLD_BUCKET_BITS);
+    uint32_t at = atomic_load(&stored_ms[b]);
+    return after(at, atomic_load(&changed_ms[b])) && after(at, atomic_load(&all_changed_ms));
+}
+
+void held_pages_stored(ino_t ino)
+{
+    atomic_store(&stored_ms[told_hash(ino) >> (64 - TOLD_BUCKET_BITS)], now_ms());
 }
 
 /* Open cached readers per inode: a small hash of lists (nodes are kept on a

@@ -53,4 +53,9 @@ int held_reader_open(ino_t ino, size_t size);
 /* A cached reader closes: how many of ino remain open. */
 int held_reader_close(ino_t ino);
 
+/* The pages of ino were put in the page cache (after a quiet request);
+ * have they been since its last change (a hint: see held.c)? */
+void held_pages_stored(ino_t ino);
+int held_pages_fresh(ino_t ino);
+
 #endif

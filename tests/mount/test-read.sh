@@ -170,6 +170,28 @@ check_eq "due-inspection.csv has one row per item due within 30 days" "$due" "$(
 eol=$(sql "SELECT count(*) FROM item i JOIN category c ON c.id = i.category_id WHERE i.status <> 'retired' AND date(i.acquired, '+' || c.service_life || ' years') <= '$TODAY'")
 check_eq "end-of-life.csv has one row per item still held past its life" "$eol" "$(($(wc -l <"$M/reports/end-of-life.csv") - 1))"
 
+# --- a second cat of a settled value: no more work than an open ---
+# A cached open puts the value's pages in the kernel's page cache
+# (fs/ll.c, store_pages: a notify with three iovecs, the second 24 bytes);
+# once done since the value's last change, later opens do not do it again.
+if command -v strace >/dev/null; then
+    f="$M/equipment/$tag/status"
+    sleep 1.1                       # settled (fs/held.c)
+    cat "$f" >/dev/null
+    strace -f -qq -e trace=writev -p "$DPID" -o "$T/stores" 2>/dev/null &
+    spid=$!
+    sleep 1
+    for i in 1 2 3 4 5 6 7 8 9 10; do cat "$f" >/dev/null; done
+    v=$(cat "$f")
+    kill "$spid" 2>/dev/null
+    wait "$spid" 2>/dev/null
+    n=$(grep -c 'iov_len=24}, {' "$T/stores")
+    check "ten cats of a settled value store its pages at most once more ($n)" test "$n" -le 1
+    check_eq "... and read its value" "$(sql "SELECT status FROM item WHERE tag = '$tag'")" "$v"
+else
+    echo "skipped: the page stores (no strace)"
+fi
+
 # --- a second mount: inodes are stable ---
 unmount_depot
 mount_depot
