@@ -1348,7 +1348,7 @@ struct handle {
     enum handle_kind kind;
     struct fs_path p;
     char key[KEY_MAX];      /* H_SCRATCH, H_NEWDOC: the scratch key */
-    strbuf path;            /* the depot's name of the file, for logs */
+    strbuf path;            /* the depot's name of the file, for logs (handle_path) */
     struct fs_text *content; /* what read() serves (shared, render.c); NULL: nothing */
     strbuf w;               /* what was written so far */
     int stored;             /* the written value or document has been stored (or refused) */
@@ -1389,6 +1389,16 @@ static struct handle *handle_new(enum handle_kind kind)
     strbuf_init(&h->w);
     pthread_mutex_init(&h->lock, NULL);
     return h;
+}
+
+/* The depot's name of h's file, for a refusal's log line: made only when
+ * one needs it (an open does not query the slugs it names).  A new
+ * document's is set when it is created.  d: any connection. */
+static const char *handle_path(depot *d, struct handle *h)
+{
+    if (!h->path.len)
+        fs_path_string(d, &h->p, &h->path);
+    return strbuf_str(&h->path);
 }
 
 static void handle_free(struct handle *h)
@@ -1584,7 +1594,6 @@ static void ll_open_in(fuse_req_t req, depot *d, fuse_ino_t ino, struct fuse_fil
         fuse_reply_err(req, -rc);
         return;
     }
-    fs_path_string(d, &p, &h->path);
     fi->fh = (uintptr_t)h;
     if (h->kind == H_READ) {
         /* Reading needs no flush.  A value whose size the kernel holds
@@ -1727,7 +1736,7 @@ static int write_attr(fuse_req_t req, depot *d, struct handle *h, const char *bu
     if (h->stored) {
         if (all_blank(buf, size))
             return (int)size;
-        return refuse(req, d, strbuf_str(&h->path), buf, size, DEPOT_EINVAL,
+        return refuse(req, d, handle_path(d, h), buf, size, DEPOT_EINVAL,
                       "a second value in the same open file (one value per write)");
     }
     strbuf_add(&h->w, buf, size);
@@ -1739,13 +1748,13 @@ static int write_attr(fuse_req_t req, depot *d, struct handle *h, const char *bu
                                &who.a);
         if (rc == DEPOT_OK)
             return (int)size;       /* held: stored when the line ends, or at close */
-        int e = refuse(req, d, strbuf_str(&h->path), h->w.buf, h->w.len, rc, NULL);
+        int e = refuse(req, d, handle_path(d, h), h->w.buf, h->w.len, rc, NULL);
         strbuf_reset(&h->w);
         return e;
     }
     rc = store_value(req, d, &h->p, h->p.attr->name, h->w.buf, h->w.len);
     if (rc) {
-        int e = refuse(req, d, strbuf_str(&h->path), h->w.buf, h->w.len, rc, NULL);
+        int e = refuse(req, d, handle_path(d, h), h->w.buf, h->w.len, rc, NULL);
         strbuf_reset(&h->w);
         return e;
     }
@@ -1781,13 +1790,13 @@ static int write_doc(fuse_req_t req, depot *d, struct handle *h, const char *buf
         h->complete = 0;
         h->stored = 1;      /* nothing more from this file */
         strbuf_reset(&h->w);
-        return refuse(req, d, strbuf_str(&h->path), buf, size, DEPOT_EINVAL,
+        return refuse(req, d, handle_path(d, h), buf, size, DEPOT_EINVAL,
                       "text after the end of the document (nothing stored)");
     }
     if (h->w.len + size > DOC_MAX) {
         strbuf_reset(&h->w);
         h->stored = 1;
-        refuse(req, d, strbuf_str(&h->path), buf, size, DEPOT_EINVAL,
+        refuse(req, d, handle_path(d, h), buf, size, DEPOT_EINVAL,
                "document larger than 16 MiB");
         return -EFBIG;
     }
@@ -1802,7 +1811,7 @@ static int write_doc(fuse_req_t req, depot *d, struct handle *h, const char *buf
      * went wrong (line and column, or the field). */
     int rc = store_doc(req, d, h, 1);
     if (rc) {
-        int e = refuse(req, d, strbuf_str(&h->path), h->w.buf, h->w.len, rc, NULL);
+        int e = refuse(req, d, handle_path(d, h), h->w.buf, h->w.len, rc, NULL);
         strbuf_reset(&h->w);
         h->stored = 1;      /* refused whole: later writes store nothing */
         h->refused = 1;
@@ -1834,7 +1843,7 @@ static void ll_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
         }
         pthread_mutex_lock(&h->lock);
         if (off != (off_t)h->w.len && !(h->stored && off >= (off_t)h->w.len))
-            rc = refuse(req, d, strbuf_str(&h->path), buf, size, DEPOT_EINVAL,
+            rc = refuse(req, d, handle_path(d, h), buf, size, DEPOT_EINVAL,
                         h->append ? "appending (>>, O_APPEND): write the whole value with > instead"
                                   : "a write at an offset (write the whole value from the start)");
         else if (h->kind == H_ATTR)
@@ -1860,7 +1869,7 @@ static int store_held(fuse_req_t req, depot *d, struct handle *h)
         return 0;
     int rc = store_value(req, d, &h->p, h->p.attr->name, h->w.buf, h->w.len);
     if (rc) {
-        rc = refuse(req, d, strbuf_str(&h->path), h->w.buf, h->w.len, rc, NULL);
+        rc = refuse(req, d, handle_path(d, h), h->w.buf, h->w.len, rc, NULL);
         strbuf_reset(&h->w);
     } else {
         h->stored = 1;      /* h->w stays: what this file wrote (ll_setattr) */
@@ -1896,7 +1905,7 @@ static void ll_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
     h->stored = 1;
     h->complete = 0;
     if (rc) {
-        rc = refuse(req, d, strbuf_str(&h->path), h->w.buf, h->w.len, rc, NULL);
+        rc = refuse(req, d, handle_path(d, h), h->w.buf, h->w.len, rc, NULL);
     } else if (h->kind == H_NEWDOC) {
         scratch_unlink(h->key);
     }
