@@ -24,6 +24,7 @@
  * same file while it is being rendered wait for that rendering.
  */
 #include "fs.h"
+#include "uring.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -229,6 +230,7 @@ int fs_render_text(depot *d, const struct fs_path *p, struct fs_text **out)
         }
     pthread_mutex_unlock(&lock);
 
+    fs_uring_busy();    /* long at scale: not as SCHED_IDLE */
     rc = fs_content(d, p, &s);
     if (rc == 0)
         *out = text_of(&s);

@@ -328,21 +328,29 @@ static int take_request(struct uthread *t)
  * the program is woken here and takes the CPU at once.  (A "sync" wake-up,
  * as pipes use, would say the same; the FUSE reply does not make one.)
  *
- * The thread also sleeps as SCHED_IDLE, and takes its normal policy back
- * only when it wakes for a request someone waits for.  Linux 6.12's
- * scheduler leaves a task that goes to sleep owing CPU time on its run
- * queue for a while ("delayed dequeue"), still counted as running: a
- * thread that had answered a release (which cat's close sends just before
- * its next open) and slept as SCHED_OTHER kept its CPU from counting as
- * idle, and in about half the runs every reply moved the program again
- * (21,000 migrations in 25,000 opens, 67 us an open and close against 35).
- * A release is answered without leaving SCHED_IDLE at all: no one waits
- * for it, and it then never preempts the program that sent it.  Under
- * CPU hogs a thread woken as SCHED_IDLE waits a little for its first
- * instructions: 3,000 opens with one busy loop per CPU took 44 us each,
- * as with threads sleeping as SCHED_OTHER.  Going back from SCHED_IDLE
- * needs CAP_SYS_NICE or RLIMIT_NICE >= 20: fs_uring_start tries it first,
- * and without it uses no rings, since /dev/fuse then does better.
+ * The thread also sleeps as SCHED_IDLE.  Linux 6.12's scheduler leaves a
+ * task that goes to sleep owing CPU time on its run queue for a while
+ * ("delayed dequeue"), still counted as running: a thread that had
+ * answered a release (which cat's close sends just before its next open)
+ * and slept as SCHED_OTHER kept its CPU from counting as idle, and in
+ * about half the runs every reply moved the program again (21,000
+ * migrations in 25,000 opens, 67 us an open and close against 35).
+ *
+ * And it answers short requests as SCHED_IDLE too (short_request): a
+ * switch of policy costs two system calls, 16% of the daemon's time in a
+ * warm cat (an open and close: 31.5 us -> 26.5 us without them).  The
+ * program waiting for the reply sleeps, so the thread has the CPU to
+ * itself unless some other program is busy there; then it waits a little
+ * for its turn, and once it has the CPU keeps it until the next tick,
+ * longer than a short request takes (3,000 opens with one busy loop per
+ * CPU: 44 us each, as with threads answering as SCHED_OTHER).  Anything
+ * that may take long or holds what other requests wait for takes
+ * SCHED_OTHER first: the other requests here, and fs_uring_busy() from
+ * ll.c and render.c (the writer, a rendering of a summary or report),
+ * since a SCHED_IDLE task gets 3/1024 of a CPU a busy program wants.
+ * Going back from SCHED_IDLE needs CAP_SYS_NICE or RLIMIT_NICE >= 20:
+ * fs_uring_start tries it first, and without it uses no rings, since
+ * /dev/fuse then does better.
  */
 static void set_idle(struct uthread *t, int idle)
 {
@@ -351,10 +359,26 @@ static void set_idle(struct uthread *t, int idle)
         t->idle = idle;
 }
 
-/* Does a program wait for the reply to this request? */
-static int waited_for(uint32_t opcode)
+/* Is this request short, or waited for by no one (a release), so that it
+ * can be answered as SCHED_IDLE?  One indexed query at most, unless its
+ * handler calls fs_uring_busy() first. */
+static int short_request(uint32_t opcode)
 {
-    return opcode != FUSE_RELEASE && opcode != FUSE_RELEASEDIR;
+    switch (opcode) {
+    case FUSE_LOOKUP:
+    case FUSE_GETATTR:
+    case FUSE_OPEN:
+    case FUSE_READ:
+    case FUSE_FLUSH:
+    case FUSE_RELEASE:
+    case FUSE_RELEASEDIR:
+    case FUSE_ACCESS:
+    case FUSE_READLINK:
+    case FUSE_STATFS:
+        return 1;
+    default:
+        return 0;
+    }
 }
 
 void fs_uring_busy(void)
@@ -399,7 +423,7 @@ static void *serve(void *arg)
             t->served = 1;
         }
         int len = take_request(t);
-        if (waited_for(t->opcode))
+        if (!short_request(t->opcode))
             set_idle(t, 0);
         if (len < 0) {
             fs_log(LOG_ERR, "io_uring: a request whose lengths do not add up: answered EIO");
