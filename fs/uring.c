@@ -360,13 +360,15 @@ static void set_idle(struct uthread *t, int idle)
 }
 
 /* Is this request short, or waited for by no one (a release), so that it
- * can be answered as SCHED_IDLE?  One indexed query at most, unless its
- * handler calls fs_uring_busy() first. */
+ * can be answered as SCHED_IDLE?  A few indexed queries at most, unless
+ * its handler calls fs_uring_busy() first.  (A setattr is the truncate of
+ * every `echo N > count`: it stats the value.) */
 static int short_request(uint32_t opcode)
 {
     switch (opcode) {
     case FUSE_LOOKUP:
     case FUSE_GETATTR:
+    case FUSE_SETATTR:
     case FUSE_OPEN:
     case FUSE_READ:
     case FUSE_FLUSH:
