@@ -24,7 +24,6 @@
  * same file while it is being rendered wait for that rendering.
  */
 #include "fs.h"
-#include "uring.h"
 
 #include <pthread.h>
 #include <stdatomic.h>

@@ -383,6 +383,11 @@ static int short_request(uint32_t opcode)
     }
 }
 
+/* Called before long work (a rendering of a summary or report) or taking
+ * a lock other requests wait for (the writer): a ring thread answering a
+ * short request runs as SCHED_IDLE (set_idle) and must not do either
+ * behind busy programs; it gets its normal policy back.  Elsewhere it does
+ * nothing. */
 void fs_uring_busy(void)
 {
     if (self)
