@@ -123,13 +123,22 @@ static void usage(FILE *f)
 }
 
 /* Is path the mountpoint of a FUSE mount whose daemon died (kill -9)?
- * Then the kernel answers ENOTCONN; statfs is never answered from a cache. */
+ * Then the kernel answers ENOTCONN; statfs is never answered from a cache.
+ * A request already waiting when the daemon died ends with ECONNABORTED
+ * (read from /dev/fuse, or a connection aborted through fusectl by a
+ * keeper, fs/keeper.c) or ECANCELED (queued on a ring of a daemon whose
+ * io_uring is being torn down); while the mountpoint's own attributes are
+ * cached, stat still succeeds. */
+static int dead_errno(void)
+{
+    return errno == ENOTCONN || errno == ECONNABORTED || errno == ECANCELED;
+}
+
 static int is_dead_mount(const char *path)
 {
     struct statvfs sv;
     struct stat st;
-    return (statvfs(path, &sv) != 0 && errno == ENOTCONN)
-        || (stat(path, &st) != 0 && errno == ENOTCONN);
+    return (statvfs(path, &sv) != 0 && dead_errno()) || (stat(path, &st) != 0 && dead_errno());
 }
 
 /* Does directory dir (resolved) hold file (resolved), at any depth?  A
@@ -257,7 +266,7 @@ int main(int argc, char *argv[])
     }
     struct stat st;
     if (stat(cmd.mountpoint, &st) != 0) {
-        if (errno == ENOTCONN)
+        if (dead_errno())
             fprintf(stderr, "depotfs: cannot mount on '%s': the daemon of a previous mount died;"
                     " unmount it first with 'fusermount3 -u %s'\n", cmd.mountpoint, cmd.mountpoint);
         else
