@@ -1401,6 +1401,19 @@ static const char *handle_path(depot *d, struct handle *h)
     return strbuf_str(&h->path);
 }
 
+/* A new document stored or refused is no scratch file any more: its name
+ * goes at once, before the write() or close() that decided returns (not
+ * at the release, which no one waits for: `cp` refused, then `ls`, must
+ * not show it).  Done once: the name may be another file's by the time
+ * of the release. */
+static void newdoc_drop(struct handle *h)
+{
+    if (h->kind == H_NEWDOC && h->key[0]) {
+        scratch_unlink(h->key);
+        h->key[0] = '\0';
+    }
+}
+
 static void handle_free(struct handle *h)
 {
     pthread_mutex_lock(&handles_lock);
@@ -1791,12 +1804,14 @@ static int write_doc(fuse_req_t req, depot *d, struct handle *h, const char *buf
         h->complete = 0;
         h->stored = 1;      /* nothing more from this file */
         strbuf_reset(&h->w);
+        newdoc_drop(h);
         return refuse(req, d, handle_path(d, h), buf, size, DEPOT_EINVAL,
                       "text after the end of the document (nothing stored)");
     }
     if (h->w.len + size > DOC_MAX) {
         strbuf_reset(&h->w);
         h->stored = 1;
+        newdoc_drop(h);
         refuse(req, d, handle_path(d, h), buf, size, DEPOT_EINVAL,
                "document larger than 16 MiB");
         return -EFBIG;
@@ -1816,8 +1831,7 @@ static int write_doc(fuse_req_t req, depot *d, struct handle *h, const char *buf
         strbuf_reset(&h->w);
         h->stored = 1;      /* refused whole: later writes store nothing */
         h->refused = 1;
-        if (h->kind == H_NEWDOC)
-            scratch_truncate(h->key, 0);
+        newdoc_drop(h);
         return e;
     }
     h->complete = 1;
@@ -1905,11 +1919,9 @@ static void ll_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
     int rc = store_doc(req, d, h, 0);
     h->stored = 1;
     h->complete = 0;
-    if (rc) {
+    if (rc)
         rc = refuse(req, d, handle_path(d, h), h->w.buf, h->w.len, rc, NULL);
-    } else if (h->kind == H_NEWDOC) {
-        scratch_unlink(h->key);
-    }
+    newdoc_drop(h);
     strbuf_reset(&h->w);
     pthread_mutex_unlock(&h->lock);
     int g = writer_give();
@@ -1924,8 +1936,7 @@ static void ll_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
         return;
     }
     /* A new document that never became one leaves nothing behind. */
-    if (h->kind == H_NEWDOC)
-        scratch_unlink(h->key);
+    newdoc_drop(h);
     /* A value still held had no flush (there is one at every close()): it
      * is stored now, as the program meant, though no one hears a refusal. */
     if (h->kind == H_ATTR && !h->stored && h->w.len) {
