@@ -119,9 +119,6 @@ int64_t fs_now_ms(void);
  * each; and its value when the calling thread's request began. */
 uint64_t fs_generation(void);
 uint64_t fs_request_generation(void);
-/* Long work ahead, or a lock other requests wait for: the calling thread
- * must not go on as SCHED_IDLE (uring.c, where it is defined). */
-void fs_uring_busy(void);
 
 /* The tree row of inode ino (0: the root), without the database; -1 if it
  * is not one of the tree's inodes. */

@@ -1483,7 +1483,6 @@ static void log_grow(struct handle *h)
         h->log.last = -1;
     }
     strbuf more = STRBUF_INIT;
-    fs_uring_busy();    /* as many rows as were logged since: maybe many */
     int rc = depot_log_more(d, errors, &h->log, &more);
     if (rc == DEPOT_OK && more.len)
         h->content = fs_text_append(h->content, more.buf, more.len);

@@ -229,7 +229,6 @@ int fs_render_text(depot *d, const struct fs_path *p, struct fs_text **out)
         }
     pthread_mutex_unlock(&lock);
 
-    fs_uring_busy();    /* long at scale: not as SCHED_IDLE */
     rc = fs_content(d, p, &s);
     if (rc == 0)
         *out = text_of(&s);

@@ -336,21 +336,22 @@ static int take_request(struct uthread *t)
  * about half the runs every reply moved the program again (21,000
  * migrations in 25,000 opens, 67 us an open and close against 35).
  *
- * And it answers short requests as SCHED_IDLE too (short_request): a
- * switch of policy costs two system calls, 16% of the daemon's time in a
- * warm cat (an open and close: 31.5 us -> 26.5 us without them).  The
- * program waiting for the reply sleeps, so the thread has the CPU to
- * itself unless some other program is busy there; then it waits a little
- * for its turn, and once it has the CPU keeps it until the next tick,
- * longer than a short request takes (3,000 opens with one busy loop per
- * CPU: 44 us each, as with threads answering as SCHED_OTHER).  Anything
- * that may take long or holds what other requests wait for takes
- * SCHED_OTHER first: the other requests here, and fs_uring_busy() from
- * ll.c and render.c (the writer, a rendering of a summary or report),
- * since a SCHED_IDLE task gets 3/1024 of a CPU a busy program wants.
- * Going back from SCHED_IDLE needs CAP_SYS_NICE or RLIMIT_NICE >= 20:
- * fs_uring_start tries it first, and without it uses no rings, since
- * /dev/fuse then does better.
+ * A release, which no one waits for, is answered as SCHED_IDLE too, so
+ * that it never preempts the program that sent it (cat's close, just
+ * before its next open).  Every other request takes SCHED_OTHER first.
+ * Answering the short ones (lookup, getattr, open...) as SCHED_IDLE as
+ * well would save two system calls each (a warm open and close: 31.5 us ->
+ * 26 us), and was tried: but they take locks other requests need
+ * (SQLite's, held.c's), and a SCHED_IDLE task preempted while holding one
+ * gets 3/1024 of a CPU a busy program wants, so everything waiting for
+ * the lock waits with it.  In 1 of 30 runs of test-concurrency under
+ * ASan, its readers, beside a process stat()ing in a tight loop, made 88
+ * reads in 8 s instead of thousands (that this was the cause is likely,
+ * not proven).  A release holds such locks only for a few list operations
+ * (handle_free), or takes the writer, and then SCHED_OTHER first
+ * (fs_uring_busy).  Going back from SCHED_IDLE needs CAP_SYS_NICE or
+ * RLIMIT_NICE >= 20: fs_uring_start tries it first, and without it uses no
+ * rings, since /dev/fuse then does better.
  */
 static void set_idle(struct uthread *t, int idle)
 {
@@ -359,35 +360,16 @@ static void set_idle(struct uthread *t, int idle)
         t->idle = idle;
 }
 
-/* Is this request short, or waited for by no one (a release), so that it
- * can be answered as SCHED_IDLE?  A few indexed queries at most, unless
- * its handler calls fs_uring_busy() first.  (A setattr is the truncate of
- * every `echo N > count`: it stats the value.) */
-static int short_request(uint32_t opcode)
+/* Does a program wait for the reply to this request? */
+static int waited_for(uint32_t opcode)
 {
-    switch (opcode) {
-    case FUSE_LOOKUP:
-    case FUSE_GETATTR:
-    case FUSE_SETATTR:
-    case FUSE_OPEN:
-    case FUSE_READ:
-    case FUSE_FLUSH:
-    case FUSE_RELEASE:
-    case FUSE_RELEASEDIR:
-    case FUSE_ACCESS:
-    case FUSE_READLINK:
-    case FUSE_STATFS:
-        return 1;
-    default:
-        return 0;
-    }
+    return opcode != FUSE_RELEASE && opcode != FUSE_RELEASEDIR;
 }
 
-/* Called before long work (a rendering of a summary or report) or taking
- * a lock other requests wait for (the writer): a ring thread answering a
- * short request runs as SCHED_IDLE (set_idle) and must not do either
- * behind busy programs; it gets its normal policy back.  Elsewhere it does
- * nothing. */
+/* Called before taking a lock other requests wait for (the writer): a
+ * ring thread answering a release runs as SCHED_IDLE (set_idle) and must
+ * not hold such a lock behind busy programs; it gets its normal policy
+ * back.  Elsewhere it does nothing. */
 void fs_uring_busy(void)
 {
     if (self)
@@ -430,7 +412,7 @@ static void *serve(void *arg)
             t->served = 1;
         }
         int len = take_request(t);
-        if (!short_request(t->opcode))
+        if (waited_for(t->opcode))
             set_idle(t, 0);
         if (len < 0) {
             fs_log(LOG_ERR, "io_uring: a request whose lengths do not add up: answered EIO");

@@ -14,6 +14,11 @@ int fs_uring_setup(struct fuse_session *se);
 /* Starts the queues' threads (from init: they register once INIT is
  * answered); without io_uring they end and /dev/fuse serves everything. */
 void fs_uring_start(unsigned max_write);
+/* Called before taking a lock other requests wait for (the writer): a
+ * ring thread answering a release runs as SCHED_IDLE (uring.c, set_idle)
+ * and must not hold such a lock behind busy programs; it gets its normal
+ * policy back.  Elsewhere it does nothing. */
+void fs_uring_busy(void);
 /* Waits for the threads, which end when the mount goes (after the loop). */
 void fs_uring_stop(void);
 

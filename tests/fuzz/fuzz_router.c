@@ -10,7 +10,7 @@
  *
  * tree.c is linked alone, without ops.c and libfuse, so this file provides
  * what tree.c and fs.h expect from the rest of the daemon: fs_config,
- * fs_depot(), the invalidation generation and fs_uring_busy().  Nothing here writes: the
+ * fs_depot() and the invalidation generation.  Nothing here writes: the
  * seeded depot is made once.
  */
 #include "fuzz.h"
@@ -36,11 +36,6 @@ uint64_t fs_generation(void)
 uint64_t fs_request_generation(void)
 {
     return 0;
-}
-
-/* No io_uring threads here. */
-void fs_uring_busy(void)
-{
 }
 
 #define MAX_PATH 4096
