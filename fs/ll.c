@@ -402,13 +402,74 @@ static int refuse(fuse_req_t req, depot *d, const char *path, const char *buf, s
 
 /* ---- invalidation after a change ---- */
 
+/*
+ * Every notice to the kernel goes through these three, under the read side
+ * of notice_lock, and only while notices are open.  The daemon's exit
+ * closes them (fs_ll_close_notices) before libfuse closes /dev/fuse: a
+ * notifier, a rename's thread or the watcher still sending one afterwards
+ * would write to a closed descriptor, or to whatever file took its number
+ * by then (TSan saw the first in test-write, a notice against the close).
+ */
+static pthread_rwlock_t notice_lock = PTHREAD_RWLOCK_INITIALIZER;
+static atomic_int notices_closed;
+
+static struct fuse_session *notice_begin(void)
+{
+    pthread_rwlock_rdlock(&notice_lock);
+    struct fuse_session *se = atomic_load(&notices_closed) ? NULL : session;
+    if (!se)
+        pthread_rwlock_unlock(&notice_lock);
+    return se;
+}
+
+static void notify_inval_inode(fuse_ino_t ino, off_t off)
+{
+    struct fuse_session *se = notice_begin();
+    if (se) {
+        fuse_lowlevel_notify_inval_inode(se, ino, off, 0);
+        pthread_rwlock_unlock(&notice_lock);
+    }
+}
+
+static void notify_inval_entry(fuse_ino_t parent, const char *name)
+{
+    struct fuse_session *se = notice_begin();
+    if (se) {
+        fuse_lowlevel_notify_inval_entry(se, parent, name, strlen(name));
+        pthread_rwlock_unlock(&notice_lock);
+    }
+}
+
+static int notify_store(fuse_ino_t ino, struct fuse_bufvec *bv)
+{
+    struct fuse_session *se = notice_begin();
+    int rc = -ENOTCONN;
+    if (se) {
+        rc = fuse_lowlevel_notify_store(se, ino, 0, bv, 0);
+        pthread_rwlock_unlock(&notice_lock);
+    }
+    return rc;
+}
+
+void fs_ll_close_notices(void)
+{
+    /* A notice may wait for a directory lock held by a program whose own
+     * request will never be answered now: wait a second at most. */
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += 1;
+    int locked = pthread_rwlock_timedwrlock(&notice_lock, &until) == 0;
+    atomic_store(&notices_closed, 1);
+    if (locked)
+        pthread_rwlock_unlock(&notice_lock);
+}
+
 /* Invalidates inode ino (attributes, and pages from offset off: off < 0
  * keeps them), and notes when (held.c). */
 static void invalidate_inode(fuse_ino_t ino, off_t off)
 {
     held_changed((ino_t)ino);
-    if (session)
-        fuse_lowlevel_notify_inval_inode(session, ino, off, 0);
+    notify_inval_inode(ino, off);
 }
 
 /* Drops the kernel's cached attributes and pages of every attribute file
@@ -437,7 +498,7 @@ static void invalidate_object(enum depot_kind k, int64_t id, int64_t module)
     p.node = fs_nodes[row].parent;
     if (k != DK_LINE)
         p.slot[0] = id;
-    fuse_lowlevel_notify_inval_inode(session, fs_ino(&p), -1, 0);
+    notify_inval_inode(fs_ino(&p), -1);
 }
 
 /* Drops the cached attributes and listings of the directories that exist
@@ -453,7 +514,7 @@ static void invalidate_fixed_dirs(void)
         struct fs_path p;
         memset(&p, 0, sizeof p);
         p.node = row;
-        fuse_lowlevel_notify_inval_inode(session, fs_ino(&p), 0, 0);
+        notify_inval_inode(fs_ino(&p), 0);
     }
 }
 
@@ -468,7 +529,7 @@ static void invalidate_all(void)
         return;
     held_all_changed();
     for (int i = 0; top[i]; i++)
-        fuse_lowlevel_notify_inval_entry(session, FUSE_ROOT_ID, top[i], strlen(top[i]));
+        notify_inval_entry(FUSE_ROOT_ID, top[i]);
     invalidate_fixed_dirs();
 }
 
@@ -505,7 +566,7 @@ static void invalidate_entry(fuse_ino_t parent, const char *name)
     if (!session)
         return;
     if (!deferring) {
-        fuse_lowlevel_notify_inval_entry(session, parent, name, strlen(name));
+        notify_inval_entry(parent, name);
         return;
     }
     if (ndeferred == deferred_cap) {
@@ -607,8 +668,8 @@ static void tell_kernel(depot *d, const struct change *ch, size_t n, int fixed, 
                             invalidate_view_entry, NULL);
         ino_t links[FS_VIEW_LINKS];
         size_t nlinks = fs_view_link_inos(ch[i].kind, ch[i].id, links);
-        for (size_t j = 0; j < nlinks && session; j++)
-            fuse_lowlevel_notify_inval_inode(session, links[j], -1, 0);
+        for (size_t j = 0; j < nlinks; j++)
+            notify_inval_inode(links[j], -1);
     }
     if (all)
         request_invalidate_all();
@@ -667,8 +728,8 @@ static int notifier_slots;  /* initialized */
 
 static void run_job(depot *d, const struct notice_job *job)
 {
-    if (job->ino && session)        /* held_changed was called when it was handed over */
-        fuse_lowlevel_notify_inval_inode(session, job->ino, 0, 0);
+    if (job->ino)       /* held_changed was called when it was handed over */
+        notify_inval_inode(job->ino, 0);
     else if (!job->ino)
         tell_kernel(d, job->changes, job->n, job->fixed, job->all);
 }
@@ -1542,7 +1603,7 @@ static void store_pages(fuse_ino_t ino, const struct fs_text *content)
         return;
     struct fuse_bufvec bv = FUSE_BUFVEC_INIT(fs_text_len(content));
     bv.buf[0].mem = (void *)fs_text_data(content);
-    if (fuse_lowlevel_notify_store(session, ino, 0, &bv, 0) == 0 && held_quiet())
+    if (notify_store(ino, &bv) == 0 && held_quiet())
         held_pages_stored((ino_t)ino);
     else if (!held_quiet())
         invalidate_pages(ino, 1);
@@ -2431,7 +2492,7 @@ static int rename_in(fuse_req_t req, depot *d, fuse_ino_t parent, const char *na
 static void settle_moved(fuse_ino_t parent, const char *name)
 {
     for (useconds_t wait = 50; session && wait <= 12800; wait *= 2) {
-        fuse_lowlevel_notify_inval_entry(session, parent, name, strlen(name));
+        notify_inval_entry(parent, name);
         usleep(wait);
     }
 }
@@ -2456,8 +2517,7 @@ static void *after_rename_run(void *arg)
 {
     struct after_rename *a = arg;
     for (size_t i = 0; session && i < a->n; i++)
-        fuse_lowlevel_notify_inval_entry(session, a->entries[i].parent, a->entries[i].name,
-                                         strlen(a->entries[i].name));
+        notify_inval_entry(a->entries[i].parent, a->entries[i].name);
     if (a->moved)
         settle_moved(a->parent, a->name);
     free(a->entries);

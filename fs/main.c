@@ -350,6 +350,7 @@ int main(int argc, char *argv[])
         fuse_loop_cfg_destroy(loop);
     }
 out_unmount:
+    fs_ll_close_notices();      /* unmounting closes /dev/fuse */
     fuse_session_unmount(se);
     fs_uring_stop();
 out_signals:
