@@ -730,7 +730,7 @@ static void run_job(depot *d, const struct notice_job *job)
 {
     if (job->ino)       /* held_changed was called when it was handed over */
         notify_inval_inode(job->ino, 0);
-    else if (!job->ino)
+    else
         tell_kernel(d, job->changes, job->n, job->fixed, job->all);
 }
 
@@ -2237,8 +2237,7 @@ static void ll_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_
     fi->fh = (uintptr_t)h;
     fi->direct_io = 1;
     if (fuse_reply_create(req, &e, fi) != 0) {
-        if (h->kind == H_NEWDOC)
-            scratch_unlink(key);
+        newdoc_drop(h);
         handle_free(h);
     }
 }
