@@ -277,15 +277,18 @@ int depot_report(depot *d, const char *name, strbuf *out);
 int depot_log_changes(depot *d, strbuf *out);
 /* log/errors: every refused write, oldest first, one line each. */
 int depot_log_errors(depot *d, strbuf *out);
-/* Where a reader of a log is: the lines it has, and the id of the row the
- * last of them was made from (-1: not known yet, found from lines). */
-struct depot_log_pos {
-    int64_t lines;
-    int64_t last;
-};
-/* Appends the lines of log/changes (errors: log/errors) written since pos,
- * and moves pos past them: how `tail -f` on an open log sees it grow. */
-int depot_log_more(depot *d, int errors, struct depot_log_pos *pos, strbuf *out);
+/* A log's map: where each block of its lines begins, so that its size is
+ * known and any part of it rendered without rendering it whole.  errors:
+ * log/errors, else log/changes.  NULL if out of memory. */
+typedef struct depot_log_map depot_log_map;
+depot_log_map *depot_log_map_new(int errors);
+void depot_log_map_free(depot_log_map *m);
+/* Extends m over the rows added since it was last extended. */
+int depot_log_map_update(depot *d, depot_log_map *m);
+/* The size in bytes of the log as far as m goes. */
+uint64_t depot_log_map_size(const depot_log_map *m);
+/* Appends bytes [off, off + len) of the log, as far as m goes, to out. */
+int depot_log_map_read(depot *d, const depot_log_map *m, uint64_t off, size_t len, strbuf *out);
 /*
  * Records a refused write (the one place that does): path is the file as the
  * user named it, value what they wrote, reason the words from depot_errmsg().

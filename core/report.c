@@ -1105,72 +1105,198 @@ static void add_refusal(strbuf *out, sqlite3_stmt *st)
 
 static const char SQL_LOG_CHANGES[] =
     "SELECT id, at_ns, uid, user, pid, process, object_kind, object, attribute, old, new, reason"
-    " FROM journal WHERE id > ?1 ORDER BY id";
+    " FROM journal WHERE id > ?1 AND id <= ?2 ORDER BY id";
 static const char SQL_LOG_ERRORS[] =
     "SELECT id, at_ns, uid, user, pid, process, path, value, reason"
-    " FROM refusal WHERE id > ?1 ORDER BY id";
-static const char SQL_LOG_CHANGES_NTH[] = "SELECT id FROM journal ORDER BY id LIMIT 1 OFFSET ?1";
-static const char SQL_LOG_ERRORS_NTH[] = "SELECT id FROM refusal ORDER BY id LIMIT 1 OFFSET ?1";
+    " FROM refusal WHERE id > ?1 AND id <= ?2 ORDER BY id";
 
-/* Appends the lines of the rows after row id `after`, one per row, oldest
- * first; *last becomes the id of the last one and *count grows by their
- * number. */
-static int log_rows(depot *d, int errors, int64_t after, int64_t *last, int64_t *count,
-                    strbuf *out)
+/* The rows of a log with id in (after, upto], oldest first: a statement to
+ * step and reset, or NULL. */
+static sqlite3_stmt *log_rows(depot *d, int errors, int64_t after, int64_t upto)
 {
     sqlite3_stmt *st = depot_stmt(d, errors ? SQL_LOG_ERRORS : SQL_LOG_CHANGES);
-    if (!st)
-        return DEPOT_EIO;
-    sqlite3_bind_int64(st, 1, after);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (errors)
-            add_refusal(out, st);
-        else
-            add_change(out, st);
-        *last = sqlite3_column_int64(st, 0);
-        (*count)++;
+    if (st) {
+        sqlite3_bind_int64(st, 1, after);
+        sqlite3_bind_int64(st, 2, upto);
     }
+    return st;
+}
+
+/* Appends the line of the row st is on. */
+static void add_line(strbuf *out, sqlite3_stmt *st, int errors)
+{
+    if (errors)
+        add_refusal(out, st);
+    else
+        add_change(out, st);
+}
+
+/* Ends a statement from log_rows whose last step gave rc. */
+static int log_rows_end(depot *d, int errors, sqlite3_stmt *st, int rc)
+{
     sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
         return depot_sqlfail(d, errors ? "cannot read the refusals" : "cannot read the journal");
     return DEPOT_OK;
 }
 
+/* The whole of a log. */
+static int log_all(depot *d, int errors, strbuf *out)
+{
+    sqlite3_stmt *st = log_rows(d, errors, 0, INT64_MAX);
+    if (!st)
+        return DEPOT_EIO;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        add_line(out, st, errors);
+    return log_rows_end(d, errors, st, rc);
+}
+
 int depot_log_changes(depot *d, strbuf *out)
 {
-    int64_t last = 0, count = 0;
-    return log_rows(d, 0, 0, &last, &count, out);
+    return log_all(d, 0, out);
 }
 
 int depot_log_errors(depot *d, strbuf *out)
 {
-    int64_t last = 0, count = 0;
-    return log_rows(d, 1, 0, &last, &count, out);
+    return log_all(d, 1, out);
 }
 
-int depot_log_more(depot *d, int errors, struct depot_log_pos *pos, strbuf *out)
+/*
+ * The logs' maps.  A log is one line per row, rows are never changed nor
+ * deleted (triggers refuse it) and a row's line depends on the row alone,
+ * so the text up to any row never changes either.  A map notes, every
+ * LOG_BLOCK_BYTES or so, which row a line begins with and at which byte:
+ * the log's size is then known without keeping its text, and any part of
+ * it is rendered from the block it falls in.  Kept for the daemon's life,
+ * it takes 16 bytes per 16 KiB of log, and is extended over the rows added
+ * since (depot_log_map_update), so a stat of a log of millions of lines
+ * reads only what is new, and `tail` renders only its end.
+ */
+#define LOG_BLOCK_BYTES 16384
+
+struct log_block {
+    int64_t after;      /* the block's first line is that of the first row with id > after */
+    uint64_t off;       /* and begins at this byte of the log */
+};
+
+struct depot_log_map {
+    int errors;
+    struct log_block *blocks;   /* by offset; blocks[0] is { 0, 0 } */
+    size_t n, cap;
+    int64_t last;               /* the id of the last row mapped (0: none) */
+    uint64_t size;              /* the bytes of the lines up to it */
+};
+
+depot_log_map *depot_log_map_new(int errors)
 {
-    if (pos->last < 0) {
-        /* The row its pos->lines-th line was made from (rows are never
-         * deleted, and each is one line). */
-        pos->last = 0;
-        if (pos->lines > 0) {
-            sqlite3_stmt *st = depot_stmt(d, errors ? SQL_LOG_ERRORS_NTH : SQL_LOG_CHANGES_NTH);
-            if (!st)
-                return DEPOT_EIO;
-            sqlite3_bind_int64(st, 1, pos->lines - 1);
-            int rc = sqlite3_step(st);
-            if (rc == SQLITE_ROW)
-                pos->last = sqlite3_column_int64(st, 0);
-            sqlite3_reset(st);
-            if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-                pos->last = -1;
-                return depot_sqlfail(d, "cannot read the journal");
-            }
-        }
+    depot_log_map *m = calloc(1, sizeof *m);
+    if (!m || !(m->blocks = malloc(sizeof *m->blocks))) {
+        free(m);
+        return NULL;
     }
-    return log_rows(d, errors, pos->last, &pos->last, &pos->lines, out);
+    m->errors = errors;
+    m->blocks[0] = (struct log_block){ 0, 0 };
+    m->n = m->cap = 1;
+    return m;
+}
+
+void depot_log_map_free(depot_log_map *m)
+{
+    if (m)
+        free(m->blocks);
+    free(m);
+}
+
+uint64_t depot_log_map_size(const depot_log_map *m)
+{
+    return m->size;
+}
+
+/* Does the row m ends with still exist?  Only if the database file was
+ * replaced (a backup put back under a running daemon) can it not: then the
+ * map starts again. */
+static int log_map_holds(depot *d, const depot_log_map *m)
+{
+    if (m->last == 0)
+        return 1;
+    sqlite3_stmt *st = depot_stmt(d, m->errors ? "SELECT 1 FROM refusal WHERE id = ?"
+                                               : "SELECT 1 FROM journal WHERE id = ?");
+    if (!st)
+        return 1;
+    sqlite3_bind_int64(st, 1, m->last);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc != SQLITE_DONE;
+}
+
+int depot_log_map_update(depot *d, depot_log_map *m)
+{
+    if (!log_map_holds(d, m)) {
+        m->n = 1;
+        m->last = 0;
+        m->size = 0;
+    }
+    sqlite3_stmt *st = log_rows(d, m->errors, m->last, INT64_MAX);
+    if (!st)
+        return DEPOT_EIO;
+    strbuf line = STRBUF_INIT;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (m->size - m->blocks[m->n - 1].off >= LOG_BLOCK_BYTES) {
+            if (m->n == m->cap) {
+                size_t cap = m->cap * 2;
+                struct log_block *b = realloc(m->blocks, cap * sizeof *b);
+                if (!b) {
+                    rc = SQLITE_NOMEM;
+                    break;
+                }
+                m->blocks = b;
+                m->cap = cap;
+            }
+            m->blocks[m->n++] = (struct log_block){ m->last, m->size };
+        }
+        strbuf_reset(&line);
+        add_line(&line, st, m->errors);
+        m->size += line.len;
+        m->last = sqlite3_column_int64(st, 0);
+    }
+    strbuf_release(&line);
+    return log_rows_end(d, m->errors, st, rc);
+}
+
+int depot_log_map_read(depot *d, const depot_log_map *m, uint64_t off, size_t len, strbuf *out)
+{
+    if (off >= m->size || len == 0)
+        return DEPOT_OK;
+    if (len > m->size - off)
+        len = (size_t)(m->size - off);
+    /* The last block beginning at or before off. */
+    size_t lo = 0, hi = m->n;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->blocks[mid].off <= off)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    const struct log_block *b = &m->blocks[lo];
+    size_t skip = (size_t)(off - b->off);
+    sqlite3_stmt *st = log_rows(d, m->errors, b->after, m->last);
+    if (!st)
+        return DEPOT_EIO;
+    strbuf text = STRBUF_INIT;
+    int rc = SQLITE_DONE;
+    while (text.len < skip + len && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        add_line(&text, st, m->errors);
+    rc = log_rows_end(d, m->errors, st, rc);
+    if (rc == DEPOT_OK && text.len < skip + len)
+        rc = depot_fail(d, DEPOT_EIO, "%s is shorter than when it was mapped: rows were removed",
+                        m->errors ? "the refusal table" : "the journal");
+    if (rc == DEPOT_OK)
+        strbuf_add(out, text.buf + skip, len);
+    strbuf_release(&text);
+    return rc;
 }
 
 int depot_log_refusal(depot *d, const depot_actor *who, const char *path,

@@ -107,12 +107,19 @@ void fs_text_put(struct fs_text *t);
  * caller holds its only reference, else a copy (and t is let go). */
 struct fs_text *fs_text_append(struct fs_text *t, const char *data, size_t len);
 /* fs_content() as a shared text (*out: a new reference, to put), but a
- * file whose attributes are never cached (summaries, reports, logs,
+ * file whose attributes are never cached (summaries, reports,
  * documents) is served from its last rendering while nothing has changed
  * since, for at most a second.  Returns 0 or -errno (*out NULL). */
 int fs_render_text(depot *d, const struct fs_path *p, struct fs_text **out);
 /* Lets go of the renderings kept past their second. */
 void fs_render_sweep(void);
+/* log/changes (kind 0) and log/errors (1), never rendered whole: the size
+ * of the log now, and bytes [off, off + len) of it as it was when it had
+ * size bytes, appended to out.  Both return 0 or -errno. */
+int fs_log_size(depot *d, int kind, uint64_t *size);
+int fs_log_read(depot *d, int kind, uint64_t size, uint64_t off, size_t len, strbuf *out);
+/* Lets go of the logs' maps (at exit). */
+void fs_log_maps_free(void);
 /* The monotonic clock in milliseconds (render.c; the caches' clock). */
 int64_t fs_now_ms(void);
 /* The invalidation generation (ll.c): odd while one runs, bumped around

@@ -1107,6 +1107,7 @@ static void ll_destroy(void *userdata)
     writer = NULL;
     depot_close(syncer);
     syncer = NULL;
+    fs_log_maps_free();
 }
 
 static void ll_lookup_in(fuse_req_t req, depot *d, fuse_ino_t parent, const char *name)
@@ -1423,7 +1424,7 @@ struct handle {
     atomic_int replying;
     int cached;             /* H_READ through the page cache (else direct I/O) */
     uint64_t generation;    /* the generation when content was taken */
-    struct depot_log_pos log;   /* a log: how far content goes (log_grow) */
+    uint64_t log_size;      /* a log: how far it goes for this handle (log_grow) */
     struct handle *prev, *next;     /* the open handles (handles_lock) */
 };
 
@@ -1515,17 +1516,18 @@ static struct handle *HANDLE(struct fuse_file_info *fi)
  * log/changes and log/errors grow while they are open, as a log file does:
  * `tail -f` stats the open file every second and reads on when it has grown,
  * `less +F` reads at its end.  So a read at the end of what the handle
- * holds, and a stat through it, first append the lines written since
- * (depot_log_more), with h->lock held.  Other files stay the snapshot their
- * open took.
+ * covers, and a stat through it, first take in the lines written since,
+ * with h->lock held.  A log is read from its map (fs_log_read), never held
+ * whole; what the handle covers never changes, as log lines do not.  Other
+ * files stay the snapshot their open took.
  */
 static void log_grow(struct handle *h)
 {
-    int errors = fs_log_kind(&h->p);
+    int kind = fs_log_kind(&h->p);
     /* This thread's connection, as it is: inside a stat its request's read
      * transaction; inside a read, none (each statement its own). */
-    depot *d = errors < 0 ? NULL : fs_depot_current();
-    if (!d || !h->content)
+    depot *d = kind < 0 ? NULL : fs_depot_current();
+    if (!d)
         return;
     /* Nothing can have been logged since the generation last seen (every
      * change and refusal moves it, another process's change within a
@@ -1534,20 +1536,9 @@ static void log_grow(struct handle *h)
     if (g == h->generation)
         return;
     h->generation = g;
-    if (h->log.last == 0 && h->log.lines == 0) {
-        /* First time: the lines the open's rendering holds. */
-        const char *c = fs_text_data(h->content), *end = c + fs_text_len(h->content);
-        while ((c = memchr(c, '\n', (size_t)(end - c))) != NULL) {
-            h->log.lines++;
-            c++;
-        }
-        h->log.last = -1;
-    }
-    strbuf more = STRBUF_INIT;
-    int rc = depot_log_more(d, errors, &h->log, &more);
-    if (rc == DEPOT_OK && more.len)
-        h->content = fs_text_append(h->content, more.buf, more.len);
-    strbuf_release(&more);
+    uint64_t size;
+    if (fs_log_size(d, kind, &size) == 0 && size > h->log_size)
+        h->log_size = size;
 }
 
 static int is_log(const struct handle *h)
@@ -1565,7 +1556,7 @@ static int snapshot_size(struct fuse_file_info *fi, off_t *size)
     if (is_log(h)) {
         pthread_mutex_lock(&h->lock);
         log_grow(h);
-        *size = (off_t)content_len(h);
+        *size = (off_t)h->log_size;
         pthread_mutex_unlock(&h->lock);
         return 0;
     }
@@ -1662,8 +1653,15 @@ static void ll_open_in(fuse_req_t req, depot *d, fuse_ino_t ino, struct fuse_fil
     }
     h->p = p;
     h->generation = held_request_generation();
-    /* A handle opened for reading (or read-write) serves a snapshot. */
-    if ((fi->flags & O_ACCMODE) != O_WRONLY && (rc = fs_render_text(d, &p, &h->content))) {
+    /* A handle opened for reading (or read-write) serves a snapshot; a
+     * log, what it held at the open, and more as it grows. */
+    if (h->kind == H_READ && fs_log_kind(&p) >= 0)
+        rc = fs_log_size(d, fs_log_kind(&p), &h->log_size);
+    else if ((fi->flags & O_ACCMODE) != O_WRONLY)
+        rc = fs_render_text(d, &p, &h->content);
+    else
+        rc = 0;
+    if (rc) {
         handle_free(h);
         fuse_reply_err(req, -rc);
         return;
@@ -1708,6 +1706,25 @@ static void ll_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
     depot_read_end(d);
 }
 
+/* A read of log/changes or log/errors: rendered from the log's map, at
+ * the end after taking in what was written since. */
+static void log_read(fuse_req_t req, struct handle *h, size_t size, uint64_t off)
+{
+    pthread_mutex_lock(&h->lock);
+    if (off >= h->log_size)
+        log_grow(h);
+    uint64_t upto = h->log_size;
+    pthread_mutex_unlock(&h->lock);
+    depot *d = fs_depot_current();
+    strbuf out = STRBUF_INIT;
+    int rc = d ? fs_log_read(d, fs_log_kind(&h->p), upto, off, size, &out) : -EIO;
+    if (rc)
+        fuse_reply_err(req, -rc);
+    else
+        fuse_reply_buf(req, out.buf, out.len);
+    strbuf_release(&out);
+}
+
 static void ll_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
                     struct fuse_file_info *fi)
 {
@@ -1726,23 +1743,21 @@ static void ll_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
         free(buf);
         return;
     }
-    atomic_fetch_add(&h->replying, 1);
-    int log = is_log(h);
-    if (log) {
-        pthread_mutex_lock(&h->lock);
-        if (off >= 0 && (size_t)off >= content_len(h))
-            log_grow(h);
-    }
     if (off < 0) {
         fuse_reply_err(req, EINVAL);
-    } else if ((size_t)off >= content_len(h)) {
+        return;
+    }
+    if (is_log(h)) {
+        log_read(req, h, size, (uint64_t)off);
+        return;
+    }
+    atomic_fetch_add(&h->replying, 1);
+    if ((size_t)off >= content_len(h)) {
         fuse_reply_buf(req, NULL, 0);
     } else {
         size_t n = content_len(h) - (size_t)off;
         fuse_reply_buf(req, fs_text_data(h->content) + off, n < size ? n : size);
     }
-    if (log)
-        pthread_mutex_unlock(&h->lock);
     /* The pages just filled hold this handle's snapshot: if anything has
      * changed since it was taken, drop them again (once the reply has
      * filled and unlocked them: not waited for), so later opens do not

@@ -7,10 +7,11 @@
  * reading one rendering and the cache below share its memory: ten readers
  * of an 85 MB report at 2,000,000 items hold it once, not ten times.
  *
- * Summaries, reports, logs, documents and the README are rendered to
- * answer stat() (their exact size) and again to open them, and `ls -l
- * reports/` then `cat reports/x` renders a third time; a station's summary
- * over 2,000,000 items takes a second or more, the due-inspection report
+ * Summaries, reports, documents and the README are rendered to answer
+ * stat() (their exact size) and again to open them (the logs never are
+ * rendered whole: see the end of this file), and `ls -l reports/` then
+ * `cat reports/x` renders a third time; a station's summary over
+ * 2,000,000 items takes a second or more, the due-inspection report
  * several.  fs_render_text() keeps each such rendering with the
  * generation it was made at (ll.c bumps the generation around every
  * invalidation: after each change we make, and when the watcher sees
@@ -243,4 +244,57 @@ int fs_render_text(depot *d, const struct fs_path *p, struct fs_text **out)
     }
     pthread_mutex_unlock(&lock);
     return rc;
+}
+
+/* ---- the logs ----
+ *
+ * log/changes and log/errors grow for as long as the depot is used: a
+ * million changes make a log of about 100 MB.  So they are never rendered
+ * whole: one map of each (depot_log_map, core/report.c), shared by every
+ * thread and kept for the daemon's life, gives their size and renders only
+ * the blocks a read falls in. */
+
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+static depot_log_map *log_maps[2];
+
+/* The map of log kind (fs_log_kind), made if it is not yet (log_lock held). */
+static depot_log_map *log_map(int kind)
+{
+    if (!log_maps[kind])
+        log_maps[kind] = depot_log_map_new(kind);
+    return log_maps[kind];
+}
+
+int fs_log_size(depot *d, int kind, uint64_t *size)
+{
+    pthread_mutex_lock(&log_lock);
+    depot_log_map *m = log_map(kind);
+    int rc = m ? depot_log_map_update(d, m) : DEPOT_ENOMEM;
+    if (m)
+        *size = depot_log_map_size(m);
+    pthread_mutex_unlock(&log_lock);
+    return rc ? -fs_errno(rc) : 0;
+}
+
+int fs_log_read(depot *d, int kind, uint64_t size, uint64_t off, size_t len, strbuf *out)
+{
+    if (off >= size)
+        return 0;
+    if (len > size - off)
+        len = (size_t)(size - off);
+    pthread_mutex_lock(&log_lock);
+    depot_log_map *m = log_map(kind);
+    int rc = m ? depot_log_map_read(d, m, off, len, out) : DEPOT_ENOMEM;
+    pthread_mutex_unlock(&log_lock);
+    return rc ? -fs_errno(rc) : 0;
+}
+
+void fs_log_maps_free(void)
+{
+    pthread_mutex_lock(&log_lock);
+    for (int i = 0; i < 2; i++) {
+        depot_log_map_free(log_maps[i]);
+        log_maps[i] = NULL;
+    }
+    pthread_mutex_unlock(&log_lock);
 }

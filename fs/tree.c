@@ -724,12 +724,19 @@ int fs_stat(depot *d, const struct fs_path *p, struct stat *st)
     case FT_ATTR:
     case FT_DOC:
     case FT_GEN: {
-        struct fs_text *t;
-        int r = fs_render_text(d, p, &t);
-        if (r)
-            return r;
-        st->st_size = (off_t)fs_text_len(t);
-        fs_text_put(t);
+        int r;
+        if (fs_log_kind(p) >= 0) {
+            uint64_t size;
+            if ((r = fs_log_size(d, fs_log_kind(p), &size)))
+                return r;
+            st->st_size = (off_t)size;
+        } else {
+            struct fs_text *t;
+            if ((r = fs_render_text(d, p, &t)))
+                return r;
+            st->st_size = (off_t)fs_text_len(t);
+            fs_text_put(t);
+        }
         unsigned mode = n->type == FT_ATTR ? p->attr->mode : n->mode;
         if (fs_config.group_write && (mode & 0200))
             mode |= 0020;

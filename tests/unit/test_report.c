@@ -517,40 +517,127 @@ static void test_refusal(void)
     depot_close(d);
 }
 
-/* depot_log_more: what an open log (tail -f) sees grow: exactly the lines a
- * new full rendering has beyond what the reader holds, then nothing. */
-static void test_log_more(void)
+/* Adds n rows to log errors (the refusal table) or log/changes (the
+ * journal), of every length from 0 to about 600 bytes, with text that
+ * needs escaping (a newline, a backslash, UTF-8). */
+static void add_log_rows(depot *d, int errors, int n)
+{
+    char sql[1024];
+    const char *text =
+        "substr(replace(hex(zeroblob(300)), '00', 'a\xc3\xa9\\' || char(10)), 1, (i * 37) % 601)";
+    if (errors)
+        snprintf(sql, sizeof sql,
+                 "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < %d)"
+                 " INSERT INTO refusal (at_ns, uid, user, pid, process, path, value, reason)"
+                 " SELECT 1764547200000000000 + i * 1000000000, i, 'user' || i, i * 7, 'proc',"
+                 " 'reserves/m/l/count', %s, 'reason ' || i FROM r", n, text);
+    else
+        snprintf(sql, sizeof sql,
+                 "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < %d)"
+                 " INSERT INTO journal (at_ns, uid, user, pid, process, object_kind, object_id,"
+                 " object, attribute, old, new, reason)"
+                 " SELECT 1764547200000000000 + i * 1000000000, i, 'user' || i, i * 7, 'proc',"
+                 " 'item', 6, 'helmet-000001', 'notes', CASE WHEN i %% 5 THEN 'old' END, %s,"
+                 " CASE WHEN i %% 3 THEN 'because ' || i ELSE '' END FROM r", n, text);
+    exec_sql(d, sql);
+}
+
+/* Reads [off, off + len) through map m and checks it against full. */
+static void check_map_read(depot *d, const depot_log_map *m, const strbuf *full, uint64_t off,
+                           size_t len)
+{
+    strbuf got = STRBUF_INIT;
+    CU_ASSERT_EQUAL(depot_log_map_read(d, m, off, len, &got), DEPOT_OK);
+    size_t want = off >= full->len ? 0 : len < full->len - off ? len : full->len - off;
+    CU_ASSERT_EQUAL(got.len, want);
+    if (got.len == want && want > 0 && memcmp(got.buf, full->buf + off, want) != 0) {
+        fprintf(stderr, "\nmap read at %llu, %zu bytes: not the log's\n",
+                (unsigned long long)off, len);
+        CU_FAIL("a map read differs from the whole log");
+    }
+    strbuf_release(&got);
+}
+
+/* depot_log_map: a log's size and any part of it, as rendering the whole
+ * log gives them, across blocks; extended as rows are added, while what a
+ * reader already had does not change. */
+static void test_log_map(void)
 {
     depot *d = fixture();
     CU_ASSERT_PTR_NOT_NULL_FATAL(d);
     for (int errors = 0; errors < 2; errors++) {
-        strbuf held = STRBUF_INIT, full = STRBUF_INIT, more = STRBUF_INIT;
-        const char *v[] = { "maintenance: first", "in-service: second", "reserve: third" };
-        for (int i = 0; i < 3; i++) {
-            int rc = errors ? depot_log_refusal(d, &test_actor, "equipment/x/status", v[i],
-                                                strlen(v[i]), "refused in a test")
-                            : depot_store(d, DK_ITEM, 6, "status", v[i], strlen(v[i]), &test_actor);
-            CU_ASSERT_EQUAL(rc, DEPOT_OK);
-            if (i == 1) {   /* the reader opens the log here */
-                rc = errors ? depot_log_errors(d, &held) : depot_log_changes(d, &held);
-                CU_ASSERT_EQUAL(rc, DEPOT_OK);
-            }
+        strbuf full = STRBUF_INIT, before = STRBUF_INIT;
+        depot_log_map *m = depot_log_map_new(errors);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+        CU_ASSERT_EQUAL(depot_log_map_update(d, m), DEPOT_OK);
+        CU_ASSERT_EQUAL(depot_log_map_size(m), 0);
+        check_map_read(d, m, &full, 0, 100);
+
+        add_log_rows(d, errors, 3000);
+        CU_ASSERT_EQUAL(depot_log_map_update(d, m), DEPOT_OK);
+        CU_ASSERT_EQUAL(errors ? depot_log_errors(d, &full) : depot_log_changes(d, &full),
+                        DEPOT_OK);
+        CU_ASSERT_FATAL(full.len > 16 * 16384);     /* many blocks */
+        CU_ASSERT_EQUAL(depot_log_map_size(m), full.len);
+        /* Block edges, every line's start in the first blocks, and 500
+         * places through the whole log, at read sizes from one byte to
+         * more than a block. */
+        static const size_t lens[] = { 1, 100, 4096, 65536, 131072, 300000 };
+        for (uint64_t off = 65530; off < 65540; off++)
+            check_map_read(d, m, &full, off, 20);
+        for (size_t i = 0, n = 0; i < full.len && n < 600; i++)
+            if (full.buf[i] == '\n')
+                check_map_read(d, m, &full, i + 1, lens[n++ % 6]);
+        uint64_t x = 12345;
+        for (int i = 0; i < 500; i++) {
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            check_map_read(d, m, &full, (x >> 33) % full.len, lens[i % 6]);
         }
-        struct depot_log_pos pos = { lines(strbuf_str(&held)), -1 };
-        CU_ASSERT_EQUAL(depot_log_more(d, errors, &pos, &more), DEPOT_OK);
-        int rc = errors ? depot_log_errors(d, &full) : depot_log_changes(d, &full);
+        check_map_read(d, m, &full, 0, full.len);
+        check_map_read(d, m, &full, full.len - 5, 100);     /* cut at the end */
+        check_map_read(d, m, &full, full.len, 100);         /* past it: nothing */
+
+        /* Rows added: the map goes as far as it went until extended. */
+        strbuf_add(&before, full.buf, full.len);
+        uint64_t old = full.len;
+        int rc = errors ? depot_log_refusal(d, &test_actor, "equipment/x/status", "broken", 6,
+                                            "not a status")
+                        : depot_store(d, DK_ITEM, 6, "status", "maintenance: seal", 17,
+                                      &test_actor);
         CU_ASSERT_EQUAL(rc, DEPOT_OK);
-        CU_ASSERT(more.len > 0);
-        strbuf_add(&held, more.buf ? more.buf : "", more.len);
-        CU_ASSERT_STRING_EQUAL(strbuf_str(&held), strbuf_str(&full));
-        CU_ASSERT_EQUAL(pos.lines, lines(strbuf_str(&full)));
-        CU_ASSERT(pos.last > 0);
-        strbuf_reset(&more);
-        CU_ASSERT_EQUAL(depot_log_more(d, errors, &pos, &more), DEPOT_OK);
-        CU_ASSERT_EQUAL(more.len, 0);
-        strbuf_release(&held);
+        add_log_rows(d, errors, 700);
+        CU_ASSERT_EQUAL(depot_log_map_size(m), old);
+        check_map_read(d, m, &before, old - 50, 100);
+        strbuf_reset(&full);
+        CU_ASSERT_EQUAL(errors ? depot_log_errors(d, &full) : depot_log_changes(d, &full),
+                        DEPOT_OK);
+        CU_ASSERT_EQUAL(depot_log_map_update(d, m), DEPOT_OK);
+        CU_ASSERT_EQUAL(depot_log_map_size(m), full.len);
+        CU_ASSERT(full.len > old);
+        CU_ASSERT_EQUAL(memcmp(full.buf, before.buf, old), 0);
+        for (uint64_t off = old - 300; off < old + 300; off += 7)
+            check_map_read(d, m, &full, off, 4096);
+        check_map_read(d, m, &full, 0, full.len);
+        /* A map made at once over the whole log is the same size. */
+        depot_log_map *fresh = depot_log_map_new(errors);
+        CU_ASSERT_EQUAL(depot_log_map_update(d, fresh), DEPOT_OK);
+        CU_ASSERT_EQUAL(depot_log_map_size(fresh), full.len);
+        depot_log_map_free(fresh);
+        /* The database replaced by an older copy (here: its last rows
+         * removed): the map starts again rather than name rows gone. */
+        exec_sql(d, errors ? "DROP TRIGGER refusal_append_only_d;"
+                             " DELETE FROM refusal WHERE id > (SELECT max(id) - 900 FROM refusal)"
+                           : "DROP TRIGGER journal_append_only_d;"
+                             " DELETE FROM journal WHERE id > (SELECT max(id) - 900 FROM journal)");
+        strbuf_reset(&full);
+        CU_ASSERT_EQUAL(errors ? depot_log_errors(d, &full) : depot_log_changes(d, &full),
+                        DEPOT_OK);
+        CU_ASSERT_EQUAL(depot_log_map_update(d, m), DEPOT_OK);
+        CU_ASSERT_EQUAL(depot_log_map_size(m), full.len);
+        check_map_read(d, m, &full, full.len - 1000, 4096);
+        depot_log_map_free(m);
         strbuf_release(&full);
-        strbuf_release(&more);
+        strbuf_release(&before);
     }
     depot_close(d);
 }
@@ -783,7 +870,7 @@ static CU_TestInfo tests[] = {
     { "module summary", test_module_summary },
     { "refusals: printable, short, own transaction", test_refusal },
     { "log/changes and log/errors lines", test_logs },
-    { "a log read so far gets only its new lines", test_log_more },
+    { "a log's map: its size and any part, as it grows", test_log_map },
     { "seeded district: reports agree with SQL", test_seeded },
     CU_TEST_INFO_NULL,
 };
