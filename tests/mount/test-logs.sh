@@ -47,10 +47,14 @@ for log in changes errors; do
     check_eq "... tail -c 100000 is the end of it" "$(tail -c 100000 "$T/$log" | md5sum)" \
         "$(tail -c 100000 "$f" | md5sum)"
     # The daemon's peak grows far less than the log: it was never held whole
-    # (it grew by more than the log's size when it was).
-    [ $log = changes ] &&
-    check "... reading it all took the daemon's peak RSS up by less than half of it (${before:-?} kB to ${after:-?} kB, log $((size / 1024)) kB)" \
-        test -n "$before" -a -n "$after" -a $((${after:-0} - ${before:-0})) -lt $((size / 2048))
+    # (it grew by more than the log's size when it was).  ThreadSanitizer's
+    # shadow of the read buffers alone grows more than that.
+    if [ $log = changes ] && grep -q __tsan_init "$DEPOTFS"; then
+        echo "skipped: the daemon's peak RSS under ThreadSanitizer"
+    elif [ $log = changes ]; then
+        check "... reading it all took the daemon's peak RSS up by less than half of it (${before:-?} kB to ${after:-?} kB, log $((size / 1024)) kB)" \
+            test -n "$before" -a -n "$after" -a $((${after:-0} - ${before:-0})) -lt $((size / 2048))
+    fi
 done
 
 # Lines by number are the rows by id, anywhere in the log.
