@@ -103,9 +103,6 @@ const char *fs_text_data(const struct fs_text *t);
 size_t fs_text_len(const struct fs_text *t);
 /* Lets go of a reference (NULL: nothing). */
 void fs_text_put(struct fs_text *t);
-/* t (a reference the caller holds) with data appended: t itself when the
- * caller holds its only reference, else a copy (and t is let go). */
-struct fs_text *fs_text_append(struct fs_text *t, const char *data, size_t len);
 /* fs_content() as a shared text (*out: a new reference, to put), but a
  * file whose attributes are never cached (summaries, reports,
  * documents) is served from its last rendering while nothing has changed

@@ -108,18 +108,6 @@ void fs_text_put(struct fs_text *t)
     }
 }
 
-struct fs_text *fs_text_append(struct fs_text *t, const char *data, size_t len)
-{
-    if (atomic_load(&t->refs) != 1) {
-        strbuf s = STRBUF_INIT;
-        strbuf_add(&s, fs_text_data(t), fs_text_len(t));
-        fs_text_put(t);
-        t = text_of(&s);
-    }
-    strbuf_add(&t->s, data, len);
-    return t;
-}
-
 /* Files rendered anew for every stat and open (attributes never cached). */
 static int volatile_file(const struct fs_path *p)
 {
