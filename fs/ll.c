@@ -422,13 +422,16 @@ static struct fuse_session *notice_begin(void)
     return se;
 }
 
-static void notify_inval_inode(fuse_ino_t ino, off_t off)
+/* 0, or -ENOENT if the kernel holds no such inode (or -errno). */
+static int notify_inval_inode(fuse_ino_t ino, off_t off)
 {
     struct fuse_session *se = notice_begin();
+    int rc = -ENOTCONN;
     if (se) {
-        fuse_lowlevel_notify_inval_inode(se, ino, off, 0);
+        rc = fuse_lowlevel_notify_inval_inode(se, ino, off, 0);
         pthread_rwlock_unlock(&notice_lock);
     }
+    return rc;
 }
 
 static void notify_inval_entry(fuse_ino_t parent, const char *name)
@@ -466,22 +469,31 @@ void fs_ll_close_notices(void)
 
 /* Invalidates inode ino (attributes, and pages from offset off: off < 0
  * keeps them), and notes when (held.c). */
-static void invalidate_inode(fuse_ino_t ino, off_t off)
+static int invalidate_inode(fuse_ino_t ino, off_t off)
 {
     held_changed((ino_t)ino);
-    notify_inval_inode(ino, off);
+    return notify_inval_inode(ino, off);
 }
 
 /* Drops the kernel's cached attributes and pages of every attribute file
  * of (k, id), and the attributes of its directory.  A read may hold a
- * page's lock while its request waits: hence the notifiers (below). */
+ * page's lock while its request waits: hence the notifiers (below).
+ *
+ * A file the kernel holds no inode of (-ENOENT) may still be on its way
+ * in: a lookup answered before the change is turned into an inode only
+ * when the program that asked runs again, which under load can be
+ * milliseconds after this notice, and that inode would keep the old size
+ * for a day (a stat racing a status write left a quarter of the item.json
+ * sizes wrong in test-coherence's race).  The lookup holds its directory's
+ * lock until then, and dropping the file's name waits for that lock: so
+ * the name goes too, and the next stat looks the file up afresh. */
 static void invalidate_object(enum depot_kind k, int64_t id, int64_t module)
 {
     int row = fs_attr_row(k);
     if (row < 0 || !session)
         return;
     size_t na;
-    depot_attrs(k, &na);
+    const depot_attr *attrs = depot_attrs(k, &na);
     struct fs_path p;
     memset(&p, 0, sizeof p);
     p.kind = k;
@@ -490,15 +502,18 @@ static void invalidate_object(enum depot_kind k, int64_t id, int64_t module)
         p.slot[0] = module;
         p.slot[1] = id;
     }
+    struct fs_path dir = p;
+    dir.node = fs_nodes[row].parent;
+    if (k != DK_LINE)
+        dir.slot[0] = id;
+    fuse_ino_t dir_ino = fs_ino(&dir);
     for (size_t i = 0; i < na; i++) {
         p.node = row;
         p.attr_index = (int)i;
-        invalidate_inode(fs_ino(&p), 0);
+        if (invalidate_inode(fs_ino(&p), 0) == -ENOENT)
+            notify_inval_entry(dir_ino, attrs[i].name);
     }
-    p.node = fs_nodes[row].parent;
-    if (k != DK_LINE)
-        p.slot[0] = id;
-    notify_inval_inode(fs_ino(&p), -1);
+    notify_inval_inode(dir_ino, -1);
 }
 
 /* Drops the cached attributes and listings of the directories that exist
