@@ -486,7 +486,10 @@ static int invalidate_inode(fuse_ino_t ino, off_t off)
  * for a day (a stat racing a status write left a quarter of the item.json
  * sizes wrong in test-coherence's race).  The lookup holds its directory's
  * lock until then, and dropping the file's name waits for that lock: so
- * the name goes too, and the next stat looks the file up afresh. */
+ * the name goes too, and the next stat looks the file up afresh (after
+ * the reply when a rename made the change: it holds that lock itself). */
+static void invalidate_entry(fuse_ino_t parent, const char *name);
+
 static void invalidate_object(enum depot_kind k, int64_t id, int64_t module)
 {
     int row = fs_attr_row(k);
@@ -511,7 +514,7 @@ static void invalidate_object(enum depot_kind k, int64_t id, int64_t module)
         p.node = row;
         p.attr_index = (int)i;
         if (invalidate_inode(fs_ino(&p), 0) == -ENOENT)
-            notify_inval_entry(dir_ino, attrs[i].name);
+            invalidate_entry(dir_ino, attrs[i].name);
     }
     notify_inval_inode(dir_ino, -1);
 }
