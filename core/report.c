@@ -1248,8 +1248,10 @@ int depot_log_map_update(depot *d, depot_log_map *m)
                 size_t cap = m->cap * 2;
                 struct log_block *b = realloc(m->blocks, cap * sizeof *b);
                 if (!b) {
-                    rc = SQLITE_NOMEM;
-                    break;
+                    sqlite3_reset(st);
+                    strbuf_release(&line);
+                    return depot_fail(d, DEPOT_ENOMEM, "no memory to map %s",
+                                      m->errors ? "log/errors" : "log/changes");
                 }
                 m->blocks = b;
                 m->cap = cap;
