@@ -475,6 +475,8 @@ static int invalidate_inode(fuse_ino_t ino, off_t off)
     return notify_inval_inode(ino, off);
 }
 
+static void invalidate_entry(fuse_ino_t parent, const char *name);
+
 /* Drops the kernel's cached attributes and pages of every attribute file
  * of (k, id), and the attributes of its directory.  A read may hold a
  * page's lock while its request waits: hence the notifiers (below).
@@ -488,8 +490,6 @@ static int invalidate_inode(fuse_ino_t ino, off_t off)
  * lock until then, and dropping the file's name waits for that lock: so
  * the name goes too, and the next stat looks the file up afresh (after
  * the reply when a rename made the change: it holds that lock itself). */
-static void invalidate_entry(fuse_ino_t parent, const char *name);
-
 static void invalidate_object(enum depot_kind k, int64_t id, int64_t module)
 {
     int row = fs_attr_row(k);
@@ -1541,10 +1541,9 @@ static struct handle *HANDLE(struct fuse_file_info *fi)
  */
 static void log_grow(struct handle *h)
 {
-    int kind = fs_log_kind(&h->p);
     /* This thread's connection, as it is: inside a stat its request's read
      * transaction; inside a read, none (each statement its own). */
-    depot *d = kind < 0 ? NULL : fs_depot_current();
+    depot *d = fs_depot_current();
     if (!d)
         return;
     /* Nothing can have been logged since the generation last seen (every
@@ -1555,7 +1554,7 @@ static void log_grow(struct handle *h)
         return;
     h->generation = g;
     uint64_t size;
-    if (fs_log_size(d, kind, &size) == 0 && size > h->log_size)
+    if (fs_log_size(d, fs_log_kind(&h->p), &size) == 0 && size > h->log_size)
         h->log_size = size;
 }
 

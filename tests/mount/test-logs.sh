@@ -5,12 +5,10 @@
 # line for line the journal's rows, and the daemon never holds it whole.
 . "$(dirname "$0")/lib.sh"
 
-sql() { sqlite3 "$DB" "$@"; }
-
 "$DEPOTCTL" seed "$DB" --items 2000 --seed 1 >/dev/null || { fail "seed"; exit 1; }
 # Rows as the daemon writes them, each line with a mark of its own (the
 # user u<N>), of every length up to about 250 bytes, some needing escapes.
-sql "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < 250000)
+sqlite3 "$DB" "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < 250000)
      INSERT INTO journal (at_ns, uid, user, pid, process, object_kind, object_id, object,
                           attribute, old, new, reason)
      SELECT 1764547200000000000 + i * 1000000, 1000, 'u' || i, i, 'python3', 'line', 1,
@@ -18,7 +16,7 @@ sql "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < 25
             substr('pumped out the basement at Chaotianmen; ' || char(10) || '清淤 ', 1, i % 60)
             || substr(hex(zeroblob(60)), 1, (i * 7) % 120)
      FROM r" || fail "journal rows"
-sql "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < 50000)
+sqlite3 "$DB" "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < 50000)
      INSERT INTO refusal (at_ns, uid, user, pid, process, path, value, reason)
      SELECT 1764547200000000000 + i * 1000000, 1000, 'u' || i, i, 'sh',
             'reserves/flood/sandbags/count', '-' || i, 'count cannot go below zero'
